@@ -1,0 +1,10 @@
+// Package slo holds the SLO spec model and its loader.
+//
+// Teams commit one YAML file of SLOs per team. The loader reads the native
+// burnwatch/v1 format, designed for OpenTelemetry span metrics, and Sloth's
+// prometheus/v1 format unchanged. Every problem is reported as a Diagnostic
+// that points at path:line:col, all problems of a file are reported, and one
+// bad file never hides the others.
+//
+// The package does no I/O of its own beyond reading the fs.FS it is handed.
+package slo

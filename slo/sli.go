@@ -1,0 +1,79 @@
+package slo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/prometheus/model/labels"
+)
+
+// HistogramBase is the latency histogram's name without its _bucket suffix.
+func (s SLI) HistogramBase() string { return strings.TrimSuffix(s.Metric, "_bucket") }
+
+// bucketMatchers select a latency SLI's good events: the threshold bucket.
+func (s SLI) bucketMatchers() []*labels.Matcher {
+	return append(append([]*labels.Matcher{}, s.Matchers...), BucketMatcher(s.Bucket))
+}
+
+// errorMatchers select an errors SLI's bad events.
+func (s SLI) errorMatchers() []*labels.Matcher {
+	return append(append([]*labels.Matcher{}, s.Matchers...), s.ErrorMatchers...)
+}
+
+// TotalQueryFor returns the PromQL for the number of valid events in window, or
+// "" for a raw SLI.
+func (s SLI) TotalQueryFor(window string) (string, error) {
+	switch s.Kind {
+	case SLILatency:
+		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.HistogramBase()+"_count", s.Matchers), window), nil
+	case SLIErrors:
+		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.Matchers), window), nil
+	case SLIEvents:
+		return ExpandWindow(s.TotalQuery, window)
+	}
+	return "", nil
+}
+
+// BadQueryFor returns the PromQL for the number of bad events in window, or
+// "" for a raw SLI.
+func (s SLI) BadQueryFor(window string) (string, error) {
+	switch s.Kind {
+	case SLILatency:
+		total, _ := s.TotalQueryFor(window)
+		good := fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.bucketMatchers()), window)
+		return total + " - " + good, nil
+	case SLIErrors:
+		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.errorMatchers()), window), nil
+	case SLIEvents:
+		if s.ErrorQuery != "" {
+			return ExpandWindow(s.ErrorQuery, window)
+		}
+		total, err := ExpandWindow(s.TotalQuery, window)
+		if err != nil {
+			return "", err
+		}
+		good, err := ExpandWindow(s.GoodQuery, window)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("(%s) - (%s)", total, good), nil
+	}
+	return "", nil
+}
+
+// ErrorRatioQueryFor returns the PromQL for the error ratio over window:
+// bad events divided by valid events, or the raw SLI's own query.
+func (s SLI) ErrorRatioQueryFor(window string) (string, error) {
+	if s.Kind == SLIRaw {
+		return ExpandWindow(s.ErrorRatioQuery, window)
+	}
+	bad, err := s.BadQueryFor(window)
+	if err != nil {
+		return "", err
+	}
+	total, err := s.TotalQueryFor(window)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("(%s) / (%s)", bad, total), nil
+}

@@ -1,0 +1,138 @@
+package slo
+
+import (
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+)
+
+// SLO is one validated service level objective, ready to be evaluated.
+type SLO struct {
+	// ID is the stable identity of the SLO, "service/name", unique across
+	// every loaded file. Alert state and dashboard URLs are keyed by it.
+	ID          string
+	Name        string
+	Service     string
+	Team        string
+	Description string
+	// Objective is the target share of good events as a ratio in (0, 1),
+	// e.g. 0.999 for a spec that says 99.9.
+	Objective float64
+	Period    Period
+	Labels    map[string]string
+	SLI       SLI
+	Alerting  Alerting
+	Traces    Traces
+	Owners    Owners
+	// Source says where the SLO was declared.
+	Source Source
+}
+
+// ErrorBudget is the share of events allowed to be bad over the period:
+// 1 − objective.
+func (s *SLO) ErrorBudget() float64 { return 1 - s.Objective }
+
+// Source is the place in a spec file where an SLO was declared, and the
+// format of that file.
+type Source struct {
+	Path   string
+	Line   int
+	Column int
+	Format string
+}
+
+// Owners are the routing hints a team gives for its SLOs.
+type Owners struct {
+	SlackChannel     string
+	PagerDutyService string
+}
+
+// SLIKind names the kind of service level indicator.
+type SLIKind string
+
+// The kinds of SLI a spec may declare.
+const (
+	// SLILatency counts a request as good when a span-metrics histogram puts
+	// it at or under a latency threshold.
+	SLILatency SLIKind = "latency"
+	// SLIErrors counts a call as bad when its span status is an error.
+	SLIErrors SLIKind = "errors"
+	// SLIEvents divides bad (or good) events by total events, given as PromQL.
+	SLIEvents SLIKind = "events"
+	// SLIRaw is an error ratio computed by a PromQL query.
+	SLIRaw SLIKind = "raw"
+)
+
+// SLI says how good and valid events are counted. Latency and errors SLIs
+// keep their structure (metric, matchers, threshold) so that the query
+// planner can merge SLOs that share a metric; events and raw SLIs are PromQL
+// templates with a {{.window}} placeholder.
+type SLI struct {
+	Kind SLIKind
+
+	// Dialect is the span-metrics producer of the metric (latency, errors).
+	Dialect Dialect
+	// Metric is the series name queried: the histogram's _bucket series for a
+	// latency SLI, the calls counter for an errors SLI.
+	Metric string
+	// Matchers select the series, without the metric name.
+	Matchers []*labels.Matcher
+	// Threshold is the latency a good request stays at or under.
+	Threshold time.Duration
+	// Bucket is Threshold in the histogram's unit: the `le` boundary.
+	Bucket float64
+	// ErrorMatchers mark a bad call in an errors SLI.
+	ErrorMatchers []*labels.Matcher
+
+	// GoodQuery, ErrorQuery and TotalQuery are events templates: exactly one
+	// of GoodQuery and ErrorQuery is set, with TotalQuery.
+	GoodQuery, ErrorQuery, TotalQuery string
+	// ErrorRatioQuery is the raw SLI's template.
+	ErrorRatioQuery string
+}
+
+// Severity is an alert tier.
+type Severity string
+
+// The two alert tiers of the multi-window multi-burn-rate method.
+const (
+	Page   Severity = "page"
+	Ticket Severity = "ticket"
+)
+
+// Alerting is the alert policy of an SLO.
+type Alerting struct {
+	// Name is the alert name shown to people and to Alertmanager.
+	Name   string
+	Page   Tier
+	Ticket Tier
+	// Windows are the spec's own burn-rate windows; nil means the default
+	// policy for the SLO's period.
+	Windows     []Window
+	Labels      map[string]string
+	Annotations map[string]string
+	RunbookURL  string
+	// MinValidEvents is the low-traffic guard: with fewer valid events than
+	// this in an alert's long window, the alert does not fire.
+	MinValidEvents float64
+}
+
+// Tier is the configuration of one alert tier.
+type Tier struct {
+	Disabled    bool
+	Labels      map[string]string
+	Annotations map[string]string
+}
+
+// Window is one multi-window alert rule: the tier fires when the burn rate
+// over both Long and Short exceeds Factor.
+type Window struct {
+	Severity Severity
+	Long     time.Duration
+	Short    time.Duration
+	// Factor is the burn-rate threshold.
+	Factor float64
+	// BudgetShare is the share of the period's error budget that burning at
+	// Factor for Long consumes, in (0, 1].
+	BudgetShare float64
+}
