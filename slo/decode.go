@@ -25,7 +25,13 @@ type strictDecoder struct {
 	// nodes remembers which node each decoded value came from, keyed by the
 	// value's address, so that later validation can point at it.
 	nodes map[any]*yaml.Node
+	// visits counts decoded nodes, aliases expanded, so that an alias bomb
+	// ("billion laughs") ends with an error instead of eating the machine.
+	visits int
 }
+
+// maxVisits bounds the nodes one document may expand to.
+const maxVisits = 100_000
 
 func newStrictDecoder(tag string, rep *reporter) *strictDecoder {
 	return &strictDecoder{tag: tag, rep: rep, nodes: map[any]*yaml.Node{}}
@@ -46,6 +52,13 @@ func (d *strictDecoder) decode(n *yaml.Node, v reflect.Value) {
 	for n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	d.visits++
+	if d.visits == maxVisits {
+		d.rep.at(n, "document expands to more than %d values (aliases?); giving up", maxVisits)
+	}
+	if d.visits >= maxVisits {
+		return
+	}
 	if v.CanAddr() {
 		d.nodes[v.Addr().Interface()] = n
 	}
@@ -53,10 +66,13 @@ func (d *strictDecoder) decode(n *yaml.Node, v reflect.Value) {
 		if isNull(n) {
 			return
 		}
-		if v.IsNil() {
-			v.Set(reflect.New(v.Type().Elem()))
+		fresh := reflect.New(v.Type().Elem())
+		before := len(d.rep.diags)
+		d.decode(n, fresh.Elem())
+		if len(d.rep.diags) == before {
+			v.Set(fresh)
+			d.nodes[fresh.Interface()] = n
 		}
-		d.decode(n, v.Elem())
 		return
 	}
 	if v.Type() == rawMessageType {

@@ -172,9 +172,6 @@ func decodeAlertWindows(rep *reporter, doc *yaml.Node) (time.Duration, []Window)
 	dec := newStrictDecoder("yaml", rep)
 	var aw alertwindowsv1.AlertWindows
 	dec.decode(doc, reflectValue(&aw))
-	if len(rep.diags) > 0 {
-		return 0, nil
-	}
 	return slothWindows(rep, dec, &aw)
 }
 
@@ -195,9 +192,12 @@ func (l *loader) loadDocument(name string, doc *yaml.Node) {
 		slos = nativeSLOs(fc, doc)
 	case version == prometheusv1.Version:
 		fc.dec = newStrictDecoder("json", rep)
+		fc.sloth = true
 		slos = slothSLOs(fc, doc)
 	case kind != "":
 		rep.at(doc, "unsupported document kind %q (apiVersion %q): burnwatch reads burnwatch/v1 and Sloth prometheus/v1 specs, and Sloth AlertWindows", kind, apiVersion)
+	case version == "" && keyNode(doc, "groups") != doc:
+		rep.at(doc, "this is a Prometheus rule file, not an SLO spec: want version %s or %s", NativeVersion, prometheusv1.Version)
 	case version == "":
 		rep.at(doc, "missing version: want %s or %s", NativeVersion, prometheusv1.Version)
 	default:
@@ -211,6 +211,9 @@ func (l *loader) loadDocument(name string, doc *yaml.Node) {
 func (l *loader) windowsFileLoader(specPath string) func(string) (time.Duration, []Window, error) {
 	return func(name string) (time.Duration, []Window, error) {
 		p := path.Join(path.Dir(specPath), name)
+		if _, err := fs.Stat(l.fsys, p); err != nil {
+			return 0, nil, fmt.Errorf("cannot read %s: %w", p, unwrapPathError(err))
+		}
 		docs := l.parseFile(p)
 		if len(docs) != 1 || !isAlertWindows(docs[0]) {
 			return 0, nil, fmt.Errorf("%s does not hold exactly one Sloth AlertWindows document", p)

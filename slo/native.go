@@ -17,6 +17,8 @@ type fileContext struct {
 	// loadWindows reads a Sloth AlertWindows file named by a spec, relative
 	// to the spec file.
 	loadWindows func(name string) (time.Duration, []Window, error)
+	// sloth is set while reading a Sloth prometheus/v1 document.
+	sloth bool
 }
 
 // nativeSLOs converts a burnwatch/v1 document into SLOs.
@@ -31,9 +33,10 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 		rep.at(dec.node(&spec.Team), "team %q must start with a letter or digit and hold only letters, digits, '.', '_' and '-'", spec.Team)
 	}
 	checkLabels(rep, dec.node(&spec.Labels), spec.Labels)
+	fileTraces := fc.traceLink(spec.Traces)
 	var out []*SLO
 	for i := range spec.SLOs {
-		if s := fc.nativeSLO(&spec, &spec.SLOs[i]); s != nil {
+		if s := fc.nativeSLO(&spec, &spec.SLOs[i], fileTraces); s != nil {
 			out = append(out, s)
 		}
 	}
@@ -42,7 +45,7 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 
 // nativeSLO converts and validates one SLO of a native file; it returns nil
 // when the SLO has errors, which are reported.
-func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec) *SLO {
+func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesConfig) *SLO {
 	rep, dec := fc.rep, fc.dec
 	before := len(rep.diags)
 	n := dec.node(s)
@@ -67,11 +70,11 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec) *SLO {
 	out.Period = fc.period(s)
 	out.SLI = fc.nativeSLI(&s.SLI, dec.node(&s.SLI), n)
 	out.Alerting = fc.alerting(&s.Alerting, out)
-	traces := s.Traces
-	if traces == nil {
-		traces = file.Traces
+	traces := fileTraces
+	if s.Traces != nil {
+		traces = fc.traceLink(s.Traces)
 	}
-	out.Traces = fc.traces(traces, out.SLI.Dialect)
+	out.Traces = traces.resolve(out.SLI.Dialect)
 	if len(rep.diags) > before {
 		return nil
 	}
@@ -190,7 +193,7 @@ func (fc fileContext) latencySLI(l *latencySpec) SLI {
 		rep.at(metricNode, "the unit of histogram %q is unknown: set unit: ms or unit: s", base)
 		return out
 	}
-	threshold, err := parseDuration(l.Threshold)
+	threshold, err := parseThreshold(l.Threshold)
 	switch {
 	case l.Threshold == "":
 		rep.at(n, "missing required field %q", "threshold")
@@ -257,6 +260,8 @@ func eventsSLI(fc fileContext, good, bad, total string, n, goodNode, badNode, to
 	switch {
 	case good != "" && bad != "":
 		rep.at(n, "events SLI sets both good_query and error_query; set one")
+	case good == "" && bad == "" && goodNode == nil && fc.sloth:
+		rep.at(n, "events SLI needs error_query and total_query")
 	case good == "" && bad == "":
 		rep.at(n, "events SLI needs error_query (or good_query) and total_query")
 	case good != "":
@@ -330,18 +335,19 @@ func (fc fileContext) alerting(a *alertingSpec, s *SLO) Alerting {
 	return out
 }
 
-func (fc fileContext) traces(t *tracesSpec, dialect Dialect) Traces {
+// tracesConfig is a validated traces section, before the SLI's dialect
+// decides the default trace-id label.
+type tracesConfig struct {
+	traceIDLabel string
+	link         *LinkTemplate
+}
+
+func (fc fileContext) traceLink(t *tracesSpec) tracesConfig {
 	rep, dec := fc.rep, fc.dec
-	out := Traces{TraceIDLabels: DefaultTraceIDLabels}
-	if info, ok := dialect.Info(); ok {
-		out.TraceIDLabels = info.TraceIDLabels
-	}
 	if t == nil {
-		return out
+		return tracesConfig{}
 	}
-	if t.TraceIDLabel != "" && t.TraceIDLabel != "auto" {
-		out.TraceIDLabels = []string{t.TraceIDLabel}
-	}
+	out := tracesConfig{traceIDLabel: t.TraceIDLabel}
 	if t.Link == "" {
 		if t.URL != "" {
 			rep.at(dec.node(&t.URL), "url is set but link is not: set link to jaeger, tempo, zipkin, honeycomb or a template")
@@ -350,10 +356,23 @@ func (fc fileContext) traces(t *tracesSpec, dialect Dialect) Traces {
 	}
 	lt, err := NewLinkTemplate(t.Link, t.URL, t.Datasource)
 	if err != nil {
-		rep.at(dec.node(&t.Link), "traces: %v", err)
+		rep.at(dec.node(&t.Link), "%v", err)
 		return out
 	}
-	out.Link = lt
+	out.link = lt
+	return out
+}
+
+// resolve picks the trace-id labels: the spec's, else the dialect's, else
+// both common spellings.
+func (tc tracesConfig) resolve(dialect Dialect) Traces {
+	out := Traces{TraceIDLabels: DefaultTraceIDLabels, Link: tc.link}
+	if info, ok := dialect.Info(); ok {
+		out.TraceIDLabels = info.TraceIDLabels
+	}
+	if tc.traceIDLabel != "" && tc.traceIDLabel != "auto" {
+		out.TraceIDLabels = []string{tc.traceIDLabel}
+	}
 	return out
 }
 

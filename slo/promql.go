@@ -3,6 +3,7 @@ package slo
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -37,7 +38,7 @@ func checkQueryTemplate(query string, needWindow bool) error {
 	}
 	expanded, err := ExpandWindow(query, "5m")
 	if err != nil {
-		return fmt.Errorf("template: %w", err)
+		return fmt.Errorf("template: %s", templateMessage(err))
 	}
 	if needWindow && expanded == query {
 		return fmt.Errorf("does not use the {{.window}} placeholder")
@@ -118,6 +119,21 @@ func BucketMatcher(le float64) *labels.Matcher {
 		return labels.MustNewMatcher(labels.MatchEqual, "le", plain)
 	}
 	return labels.MustNewMatcher(labels.MatchRegexp, "le", plain+`|`+plain+`\.0`)
+}
+
+var unknownKey = regexp.MustCompile(`(?:map has no entry for key|can't evaluate field) "?(\w+)"?`)
+
+// templateMessage says what is wrong with a template without the machinery
+// of text/template's error messages.
+func templateMessage(err error) string {
+	if m := unknownKey.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Sprintf("unknown placeholder .%s", m[1])
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); strings.HasPrefix(msg, "template: ") && i >= 0 {
+		msg = strings.TrimPrefix(msg, "template: ")
+	}
+	return msg
 }
 
 func firstLine(s string) string {

@@ -100,7 +100,7 @@ func NewLinkTemplate(link, baseURL, datasource string) (*LinkTemplate, error) {
 	}
 	tmpl, err := template.New("link").Funcs(linkFuncs).Option("missingkey=error").Parse(source)
 	if err != nil {
-		return nil, fmt.Errorf("trace link template: %w", err)
+		return nil, fmt.Errorf("trace link template: %s", templateMessage(err))
 	}
 	lt := &LinkTemplate{source: source, baseURL: strings.TrimRight(baseURL, "/"), datasource: datasource, tmpl: tmpl}
 	// Render once with a sample, so that a template that refers to a field
@@ -122,7 +122,7 @@ func (lt *LinkTemplate) Render(ref TraceRef) (string, error) {
 	}{ref, lt.baseURL, lt.datasource}
 	var buf bytes.Buffer
 	if err := lt.tmpl.Execute(&buf, data); err != nil {
-		return "", fmt.Errorf("trace link template: %w", err)
+		return "", fmt.Errorf("trace link template: %s (known: .TraceID, .Service, .At, .URL, .Datasource)", templateMessage(err))
 	}
 	return buf.String(), nil
 }

@@ -26,6 +26,8 @@ func checkName(rep *reporter, n, parent *yaml.Node, field, value string) {
 // checkObjective reports an objective outside (0, 100), in percent.
 func checkObjective(rep *reporter, n, parent *yaml.Node, objective *float64) {
 	switch {
+	case objective == nil && n != nil:
+		// Written but not a number: the decoder has said so.
 	case objective == nil:
 		rep.at(parent, "missing required field %q", "objective")
 	case math.IsNaN(*objective) || *objective <= 0 || *objective >= 100:

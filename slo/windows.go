@@ -36,8 +36,7 @@ func checkWindow(rep *reporter, n *yaml.Node, w Window, period time.Duration) bo
 	}
 	if math.IsNaN(w.Factor) || w.Factor <= 0 {
 		fail("window factor %v is not positive", w.Factor)
-	}
-	if math.IsNaN(w.BudgetShare) || w.BudgetShare <= 0 || w.BudgetShare > 1 {
+	} else if math.IsNaN(w.BudgetShare) || w.BudgetShare <= 0 || w.BudgetShare > 1 {
 		fail("window budget share %v%% is not in (0, 100]", w.BudgetShare*100)
 	}
 	return ok
@@ -122,6 +121,19 @@ func slothWindows(rep *reporter, dec *strictDecoder, aw *alertwindowsv1.AlertWin
 		}
 	}
 	return period, out
+}
+
+// parseThreshold parses a latency threshold: a Prometheus duration or a Go
+// one with a fraction ("1.5s").
+func parseThreshold(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d, nil
+	}
+	d, err := parseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration like 250ms, 1.5s or 2s", s)
+	}
+	return d, nil
 }
 
 // parseDuration parses a Prometheus duration ("5m", "1h30m", "30d").
