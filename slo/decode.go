@@ -42,6 +42,10 @@ var (
 	rawMessageType      = reflect.TypeFor[json.RawMessage]()
 )
 
+// exhausted says whether decoding stopped at the expansion bound; the
+// result is then incomplete and must not be used.
+func (d *strictDecoder) exhausted() bool { return d.visits >= maxVisits }
+
 // node returns the YAML node a decoded value came from, given its address.
 func (d *strictDecoder) node(addr any) *yaml.Node {
 	return d.nodes[addr]

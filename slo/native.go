@@ -26,6 +26,9 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	var spec fileSpec
 	fc.dec.decode(root, reflectValue(&spec))
 	rep, dec := fc.rep, fc.dec
+	if dec.exhausted() {
+		return nil
+	}
 	if len(spec.SLOs) == 0 && len(rep.diags) == 0 {
 		rep.at(root, "no slos in this document")
 	}

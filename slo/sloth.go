@@ -14,6 +14,9 @@ func slothSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	var spec prometheusv1.Spec
 	fc.dec.decode(root, reflectValue(&spec))
 	rep, dec := fc.rep, fc.dec
+	if dec.exhausted() {
+		return nil
+	}
 	if len(spec.SLOs) == 0 && len(rep.diags) == 0 {
 		rep.at(root, "no slos in this document")
 	}
