@@ -1,0 +1,49 @@
+// Package webhook sends burnwatch notifications to any HTTP endpoint as a
+// documented, versioned JSON body, optionally signed with HMAC-SHA256. It
+// also holds the HTTP delivery that every burnwatch receiver shares: Post
+// and its classification of failures, ParseRetryAfter and CheckURL.
+//
+// # Request
+//
+//	POST <url>
+//	Content-Type: application/json
+//	User-Agent: burnwatch
+//	X-Burnwatch-Timestamp: 1772366400             (when a secret is set)
+//	X-Burnwatch-Signature: sha256=<64 hex digits> (when a secret is set)
+//	<configured headers>
+//
+// Any 2xx status is success. A 429 or 503 with Retry-After, any 5xx, a
+// 408 or 429, and a timeout are retried; every other status is final.
+//
+// # Body, schema version 1
+//
+// SCHEMA.md describes every field; in short:
+//
+//	{
+//	  "version": "1",
+//	  "receiver": "<receiver name>",
+//	  "notification": {
+//	    "id", "incident_key", "kind", "status", "severity", "repeat", "summary",
+//	    "slo": {"id", "name", "service", "team", "description", "objective", "period", "labels"},
+//	    "starts_at", "ends_at", "evaluated_at", "budget_remaining",
+//	    "windows": [{"long", "short", "factor", "long_burn_rate", "short_burn_rate", "firing"}],
+//	    "traces": [{"trace_id", "url", "value", "reason", "at"}],
+//	    "labels", "annotations", "runbook_url", "dashboard_url", "error"
+//	  }
+//	}
+//
+// Every field is always present: strings may be "", lists are [] and maps
+// {} rather than null, ends_at is null while firing, and a number that is
+// not finite (a burn rate over a window without traffic, a budget that
+// could not be computed) is null. Times are RFC 3339 in UTC. Within a
+// version fields may be added, never removed or changed in meaning.
+//
+// # Verifying the signature
+//
+// With Config.Secret set, X-Burnwatch-Signature is "sha256=" and the hex
+// HMAC-SHA256, keyed with the secret, of the X-Burnwatch-Timestamp value,
+// a ".", and the raw body bytes. A consumer recomputes it over the bytes
+// it received (before any JSON decoding), compares in constant time, and
+// rejects timestamps more than a few minutes from its clock to stop
+// replays. In Go, Verify does the comparison.
+package webhook

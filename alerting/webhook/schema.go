@@ -1,0 +1,158 @@
+package webhook
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/burnwatch/burnwatch/alerting"
+)
+
+// SchemaVersion is the version of the request body, the "version" field.
+// It changes only when a field is removed or changes meaning; new fields
+// may appear within a version.
+const SchemaVersion = "1"
+
+// The types below are the wire form of schema version 1, documented field
+// by field in SCHEMA.md. They mirror alerting.Notification but belong to
+// this package, so that the published schema changes only on purpose:
+// every field is always present, lists and maps are never null, and a
+// number that is not finite (a burn rate over a window without traffic)
+// is null.
+
+type payload struct {
+	Version      string       `json:"version"`
+	Receiver     string       `json:"receiver"`
+	Notification notification `json:"notification"`
+}
+
+type notification struct {
+	ID              string            `json:"id"`
+	IncidentKey     string            `json:"incident_key"`
+	Kind            alerting.Kind     `json:"kind"`
+	Status          alerting.Status   `json:"status"`
+	Severity        string            `json:"severity"`
+	Repeat          bool              `json:"repeat"`
+	Summary         string            `json:"summary"`
+	SLO             slo               `json:"slo"`
+	StartsAt        time.Time         `json:"starts_at"`
+	EndsAt          *time.Time        `json:"ends_at"`
+	EvaluatedAt     time.Time         `json:"evaluated_at"`
+	BudgetRemaining number            `json:"budget_remaining"`
+	Windows         []window          `json:"windows"`
+	Traces          []trace           `json:"traces"`
+	Labels          map[string]string `json:"labels"`
+	Annotations     map[string]string `json:"annotations"`
+	RunbookURL      string            `json:"runbook_url"`
+	DashboardURL    string            `json:"dashboard_url"`
+	Error           string            `json:"error"`
+}
+
+type slo struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Service     string            `json:"service"`
+	Team        string            `json:"team"`
+	Description string            `json:"description"`
+	Objective   number            `json:"objective"`
+	Period      string            `json:"period"`
+	Labels      map[string]string `json:"labels"`
+}
+
+type window struct {
+	Long          string `json:"long"`
+	Short         string `json:"short"`
+	Factor        number `json:"factor"`
+	LongBurnRate  number `json:"long_burn_rate"`
+	ShortBurnRate number `json:"short_burn_rate"`
+	Firing        bool   `json:"firing"`
+}
+
+type trace struct {
+	TraceID string    `json:"trace_id"`
+	URL     string    `json:"url"`
+	Value   number    `json:"value"`
+	Reason  string    `json:"reason"`
+	At      time.Time `json:"at"`
+}
+
+// number is a float64 that encodes NaN and ±Inf as null.
+type number float64
+
+func (n number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+var _ json.Marshaler = number(0)
+
+func newPayload(receiver string, n *alerting.Notification) payload {
+	out := notification{
+		ID:              n.ID,
+		IncidentKey:     n.IncidentKey,
+		Kind:            n.Kind,
+		Status:          n.Status,
+		Severity:        n.Severity,
+		Repeat:          n.Repeat,
+		Summary:         n.Summary,
+		SLO:             newSLO(n.SLO),
+		StartsAt:        n.StartsAt.UTC(),
+		EvaluatedAt:     n.EvaluatedAt.UTC(),
+		BudgetRemaining: number(n.BudgetRemaining),
+		Windows:         make([]window, 0, len(n.Windows)),
+		Traces:          make([]trace, 0, len(n.Traces)),
+		Labels:          nonNil(n.Labels),
+		Annotations:     nonNil(n.Annotations),
+		RunbookURL:      n.RunbookURL,
+		DashboardURL:    n.DashboardURL,
+		Error:           n.Error,
+	}
+	if !n.EndsAt.IsZero() {
+		end := n.EndsAt.UTC()
+		out.EndsAt = &end
+	}
+	for _, w := range n.Windows {
+		out.Windows = append(out.Windows, window{
+			Long:          w.Long,
+			Short:         w.Short,
+			Factor:        number(w.Factor),
+			LongBurnRate:  number(w.LongBurnRate),
+			ShortBurnRate: number(w.ShortBurnRate),
+			Firing:        w.Firing,
+		})
+	}
+	for _, t := range n.Traces {
+		out.Traces = append(out.Traces, trace{
+			TraceID: t.TraceID,
+			URL:     t.URL,
+			Value:   number(t.Value),
+			Reason:  t.Reason,
+			At:      t.At.UTC(),
+		})
+	}
+	return payload{Version: SchemaVersion, Receiver: receiver, Notification: out}
+}
+
+func newSLO(s alerting.SLOInfo) slo {
+	return slo{
+		ID:          s.ID,
+		Name:        s.Name,
+		Service:     s.Service,
+		Team:        s.Team,
+		Description: s.Description,
+		Objective:   number(s.Objective),
+		Period:      s.Period,
+		Labels:      nonNil(s.Labels),
+	}
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
