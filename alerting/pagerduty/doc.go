@@ -1,0 +1,11 @@
+// Package pagerduty sends burnwatch notifications to PagerDuty's Events
+// API v2: a firing notification (first or repeat) is a trigger event, a
+// resolved one a resolve event, both with the incident key as dedup_key so
+// that PagerDuty keeps one incident per burnwatch incident.
+//
+// A trigger's payload carries the summary (at most 1024 characters), the
+// service as source, the tier mapped to a PagerDuty severity, the
+// evaluation time, the SLO as component, the team as group, the kind as
+// class, and the numbers in custom_details; its links point to the
+// exemplar traces, the dashboard and the runbook.
+package pagerduty

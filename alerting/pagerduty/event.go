@@ -1,0 +1,204 @@
+package pagerduty
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/burnwatch/burnwatch/alerting"
+)
+
+// MaxSummary is the longest payload summary PagerDuty accepts, in
+// characters; burnwatch counts bytes, which is never more lenient.
+const MaxSummary = 1024
+
+// event is an Events API v2 request body.
+type event struct {
+	RoutingKey  string   `json:"routing_key"`
+	EventAction string   `json:"event_action"`
+	DedupKey    string   `json:"dedup_key"`
+	Payload     *payload `json:"payload,omitempty"`
+	Client      string   `json:"client,omitempty"`
+	ClientURL   string   `json:"client_url,omitempty"`
+	Links       []link   `json:"links,omitempty"`
+}
+
+type payload struct {
+	Summary       string  `json:"summary"`
+	Source        string  `json:"source"`
+	Severity      string  `json:"severity"`
+	Timestamp     string  `json:"timestamp,omitempty"`
+	Component     string  `json:"component,omitempty"`
+	Group         string  `json:"group,omitempty"`
+	Class         string  `json:"class,omitempty"`
+	CustomDetails details `json:"custom_details"`
+}
+
+type link struct {
+	Href string `json:"href"`
+	Text string `json:"text"`
+}
+
+// details are the numbers behind the summary.
+type details struct {
+	SLO             string            `json:"slo"`
+	Service         string            `json:"service,omitempty"`
+	Team            string            `json:"team,omitempty"`
+	Objective       number            `json:"objective"`
+	Period          string            `json:"period,omitempty"`
+	Description     string            `json:"description,omitempty"`
+	Kind            alerting.Kind     `json:"kind"`
+	Tier            string            `json:"tier"`
+	Repeat          bool              `json:"repeat"`
+	IncidentKey     string            `json:"incident_key"`
+	StartsAt        string            `json:"starts_at,omitempty"`
+	BudgetRemaining number            `json:"budget_remaining"`
+	Windows         []window          `json:"windows,omitempty"`
+	Traces          []trace           `json:"traces,omitempty"`
+	SLOLabels       map[string]string `json:"slo_labels,omitempty"`
+	Labels          map[string]string `json:"labels,omitempty"`
+	Annotations     map[string]string `json:"annotations,omitempty"`
+	Error           string            `json:"error,omitempty"`
+}
+
+type window struct {
+	Long          string `json:"long"`
+	Short         string `json:"short"`
+	Factor        number `json:"factor"`
+	LongBurnRate  number `json:"long_burn_rate"`
+	ShortBurnRate number `json:"short_burn_rate"`
+	Firing        bool   `json:"firing"`
+}
+
+type trace struct {
+	TraceID string `json:"trace_id"`
+	Reason  string `json:"reason"`
+	Value   number `json:"value"`
+	URL     string `json:"url,omitempty"`
+}
+
+// number is a float64 that encodes NaN and ±Inf as null: a burn rate over
+// a window without traffic, a budget that could not be computed.
+type number float64
+
+func (n number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// newEvent builds the event for n. A resolve carries only what PagerDuty
+// needs to find the incident.
+func newEvent(cfg Config, n *alerting.Notification) event {
+	e := event{RoutingKey: cfg.RoutingKey, EventAction: "trigger", DedupKey: DedupKey(n.IncidentKey)}
+	if n.Status == alerting.Resolved {
+		e.EventAction = "resolve"
+		return e
+	}
+	e.Client, e.ClientURL = cfg.Client, cfg.ClientURL
+	e.Payload = &payload{
+		Summary:       truncate(summary(n), MaxSummary),
+		Source:        source(n),
+		Severity:      severity(cfg, n.Severity),
+		Component:     n.SLO.Name,
+		Group:         n.SLO.Team,
+		Class:         string(n.Kind),
+		CustomDetails: newDetails(n),
+	}
+	if !n.EvaluatedAt.IsZero() {
+		e.Payload.Timestamp = n.EvaluatedAt.UTC().Format(time.RFC3339)
+	}
+	for _, t := range n.Traces {
+		if httpURL(t.URL) {
+			e.Links = append(e.Links, link{Href: t.URL, Text: "Trace " + t.TraceID + ": " + t.Reason})
+		}
+	}
+	if httpURL(n.DashboardURL) {
+		e.Links = append(e.Links, link{Href: n.DashboardURL, Text: "burnwatch dashboard"})
+	}
+	if httpURL(n.RunbookURL) {
+		e.Links = append(e.Links, link{Href: n.RunbookURL, Text: "Runbook"})
+	}
+	return e
+}
+
+func newDetails(n *alerting.Notification) details {
+	d := details{
+		SLO:             n.SLO.ID,
+		Service:         n.SLO.Service,
+		Team:            n.SLO.Team,
+		Objective:       number(n.SLO.Objective),
+		Period:          n.SLO.Period,
+		Description:     n.SLO.Description,
+		Kind:            n.Kind,
+		Tier:            n.Severity,
+		Repeat:          n.Repeat,
+		IncidentKey:     n.IncidentKey,
+		BudgetRemaining: number(n.BudgetRemaining),
+		SLOLabels:       n.SLO.Labels,
+		Labels:          n.Labels,
+		Annotations:     n.Annotations,
+		Error:           n.Error,
+	}
+	if !n.StartsAt.IsZero() {
+		d.StartsAt = n.StartsAt.UTC().Format(time.RFC3339)
+	}
+	for _, w := range n.Windows {
+		d.Windows = append(d.Windows, window{
+			Long: w.Long, Short: w.Short, Factor: number(w.Factor),
+			LongBurnRate: number(w.LongBurnRate), ShortBurnRate: number(w.ShortBurnRate), Firing: w.Firing,
+		})
+	}
+	for _, t := range n.Traces {
+		d.Traces = append(d.Traces, trace{TraceID: t.TraceID, Reason: t.Reason, Value: number(t.Value), URL: t.URL})
+	}
+	return d
+}
+
+func summary(n *alerting.Notification) string {
+	if n.Summary != "" {
+		return n.Summary
+	}
+	return fmt.Sprintf("%s %s: %s", n.SLO.ID, n.Kind, n.Severity)
+}
+
+// source is the service, or else the dashboard's host, or else burnwatch.
+func source(n *alerting.Notification) string {
+	if n.SLO.Service != "" {
+		return n.SLO.Service
+	}
+	if u, err := url.Parse(n.DashboardURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "burnwatch"
+}
+
+func severity(cfg Config, tier string) string {
+	if s, ok := cfg.Severities[tier]; ok {
+		return s
+	}
+	return FallbackSeverity
+}
+
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// truncate cuts s to at most limit bytes on a character boundary, ending
+// with "…".
+func truncate(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
