@@ -1,0 +1,50 @@
+# burnwatch — run `make help` for the targets.
+
+GO          ?= go
+BIN         ?= bin/burnwatch
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME    ?= 10s
+# Build flags shared by `make build` and the Dockerfile.
+BUILD_FLAGS ?= -trimpath -ldflags "-s -w"
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show the targets and what they do.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build a static burnwatch binary into bin/.
+	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -o $(BIN) ./cmd/burnwatch
+
+.PHONY: deps
+deps: ## Install what the tests run for real (Prometheus, Alertmanager, Chromium).
+	./scripts/install-test-deps.sh
+
+.PHONY: lint
+lint: ## gofmt (fails on any unformatted file), go vet and staticcheck.
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt: these files need formatting:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+.PHONY: unit
+unit: ## go test -race on every package.
+	$(GO) test -race -count=1 ./...
+
+.PHONY: fuzz
+fuzz: ## A short run of every fuzz target (FUZZTIME each).
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+		dir=$$(dirname $$f); \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "fuzz $$dir $$target for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir; \
+		done; \
+	done
+
+.PHONY: test
+test: deps lint unit fuzz ## Everything CI runs: deps, lint, race tests, fuzz.
+
+.PHONY: run-validate
+run-validate: ## Validate the example specs.
+	$(GO) run ./cmd/burnwatch validate specs/
