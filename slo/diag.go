@@ -57,6 +57,29 @@ type reporter struct {
 	diags Diagnostics
 }
 
+// within says whether any problem reported so far lies inside node n's
+// lines: the decoder reports problems before the validation of the SLO that
+// holds them starts.
+func (r *reporter) within(n *yaml.Node) bool {
+	first, last := lineSpan(n)
+	for _, d := range r.diags {
+		if d.Line >= first && d.Line <= last {
+			return true
+		}
+	}
+	return false
+}
+
+// lineSpan returns the first and last line of a node and its children.
+func lineSpan(n *yaml.Node) (first, last int) {
+	first, last = n.Line, n.Line
+	for _, c := range n.Content {
+		_, l := lineSpan(c)
+		last = max(last, l)
+	}
+	return first, last
+}
+
 // at records a problem at the position of node n (or the file when n is nil).
 func (r *reporter) at(n *yaml.Node, format string, args ...any) {
 	d := Diagnostic{Path: r.path, Message: fmt.Sprintf(format, args...)}

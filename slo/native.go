@@ -50,7 +50,6 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 // when the SLO has errors, which are reported.
 func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesConfig) *SLO {
 	rep, dec := fc.rep, fc.dec
-	before := len(rep.diags)
 	n := dec.node(s)
 	checkName(rep, dec.node(&s.Name), n, "name", s.Name)
 	checkName(rep, dec.node(&s.Service), n, "service", s.Service)
@@ -78,7 +77,7 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesCon
 		traces = fc.traceLink(s.Traces)
 	}
 	out.Traces = traces.resolve(out.SLI.Dialect)
-	if len(rep.diags) > before {
+	if rep.within(n) {
 		return nil
 	}
 	return out

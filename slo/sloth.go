@@ -36,7 +36,6 @@ func slothSLOs(fc fileContext, root *yaml.Node) []*SLO {
 
 func (fc fileContext) slothSLO(spec *prometheusv1.Spec, s *prometheusv1.SLO) *SLO {
 	rep, dec := fc.rep, fc.dec
-	before := len(rep.diags)
 	n := dec.node(s)
 	checkName(rep, dec.node(&s.Name), n, "name", s.Name)
 	objective := &s.Objective
@@ -74,7 +73,7 @@ func (fc fileContext) slothSLO(spec *prometheusv1.Spec, s *prometheusv1.SLO) *SL
 		out.Alerting.Name = defaultAlertName(out.Service, out.Name)
 	}
 	checkLabels(rep, dec.node(&a.Labels), a.Labels)
-	if len(rep.diags) > before {
+	if rep.within(n) {
 		return nil
 	}
 	return out
