@@ -41,7 +41,7 @@ func (c Config) Validate() error {
 	}
 	if c.IconEmoji != "" && (len(c.IconEmoji) < 3 || !strings.HasPrefix(c.IconEmoji, ":") ||
 		!strings.HasSuffix(c.IconEmoji, ":") || strings.ContainsAny(c.IconEmoji, " \t\r\n")) {
-		return fmt.Errorf("icon_emoji %q is not an emoji name like :fire:", c.IconEmoji)
+		return fmt.Errorf("icon_emoji %q is not an emoji name such as \":fire:\"", c.IconEmoji)
 	}
 	return nil
 }

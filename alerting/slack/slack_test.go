@@ -73,9 +73,8 @@ type textObject struct {
 func (m message) mrkdwnTexts() []textObject {
 	out := []textObject{{Type: "mrkdwn", Text: m.Text, Verbatim: true}}
 	for _, b := range m.Blocks {
-		for _, t := range append(append([]textObject{}, b.Fields...), b.Elements...) {
-			out = append(out, t)
-		}
+		out = append(out, b.Fields...)
+		out = append(out, b.Elements...)
 		if b.Text != nil && b.Text.Type == "mrkdwn" {
 			out = append(out, *b.Text)
 		}
