@@ -8,8 +8,8 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 )
 
-// Now is the time of the fixtures' evaluation; receivers under test use
-// Clock, which returns it.
+// Now is when the receivers under test send, through Clock; every fixture
+// was evaluated at or before it, as the outbox delivers after evaluating.
 var Now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // Clock returns Now; pass it as a receiver's clock.
@@ -43,7 +43,7 @@ func Fixtures() []Fixture {
 func FiringPage() *alerting.Notification {
 	return &alerting.Notification{
 		ID:          "01JNB4C0000000000000000001",
-		IncidentKey: "checkout/requests-latency/page/20260301T114200Z",
+		IncidentKey: "checkout/requests-latency/page/20260301T110200Z",
 		Kind:        alerting.KindBurn,
 		Status:      alerting.Firing,
 		Severity:    "page",
@@ -58,8 +58,8 @@ func FiringPage() *alerting.Notification {
 			Period:      "30d",
 			Labels:      map[string]string{"tier": "1"},
 		},
-		StartsAt:        time.Date(2026, 3, 1, 11, 42, 0, 0, time.UTC),
-		EvaluatedAt:     Now,
+		StartsAt:        time.Date(2026, 3, 1, 11, 2, 0, 0, time.UTC),
+		EvaluatedAt:     time.Date(2026, 3, 1, 11, 20, 0, 0, time.UTC),
 		BudgetRemaining: 0.4231,
 		Windows: []alerting.BurnWindow{
 			{Long: "1h", Short: "5m", Factor: 14.4, LongBurnRate: 15.23, ShortBurnRate: 18.04, Firing: true},
@@ -70,19 +70,19 @@ func FiringPage() *alerting.Notification {
 				TraceID: "4bf92f3577b34da6a3ce929d0e0e4736",
 				URL:     "https://jaeger.example.com/trace/4bf92f3577b34da6a3ce929d0e0e4736",
 				Value:   3.2, Reason: "latency 3.2s > 300ms",
-				At: time.Date(2026, 3, 1, 11, 59, 12, 0, time.UTC),
+				At: time.Date(2026, 3, 1, 11, 19, 12, 0, time.UTC),
 			},
 			{
 				TraceID: "00f067aa0ba902b7a3ce929d0e0e4736",
 				URL:     "https://jaeger.example.com/trace/00f067aa0ba902b7a3ce929d0e0e4736",
 				Value:   1.9, Reason: "latency 1.9s > 300ms",
-				At: time.Date(2026, 3, 1, 11, 58, 40, 0, time.UTC),
+				At: time.Date(2026, 3, 1, 11, 18, 40, 0, time.UTC),
 			},
 			{
 				TraceID: "a3ce929d0e0e47364bf92f3577b34da6",
 				URL:     "https://jaeger.example.com/trace/a3ce929d0e0e47364bf92f3577b34da6",
 				Value:   1, Reason: "error",
-				At: time.Date(2026, 3, 1, 11, 57, 3, 0, time.UTC),
+				At: time.Date(2026, 3, 1, 11, 17, 3, 0, time.UTC),
 			},
 		},
 		Labels:       map[string]string{"routing": "checkout-oncall"},
@@ -97,7 +97,7 @@ func FiringRepeat() *alerting.Notification {
 	n := FiringPage()
 	n.ID = "01JNB4C0000000000000000002"
 	n.Repeat = true
-	n.EvaluatedAt = Now.Add(30 * time.Minute)
+	n.EvaluatedAt = n.EvaluatedAt.Add(30 * time.Minute)
 	n.Summary = "checkout/requests-latency still burns its error budget 14.9× too fast over 1h (page above 14.4×); 39.8% of the 30d budget is left."
 	n.BudgetRemaining = 0.398
 	n.Windows[0].LongBurnRate, n.Windows[0].ShortBurnRate = 14.9, 15.1
@@ -110,7 +110,7 @@ func Resolved() *alerting.Notification {
 	n := FiringPage()
 	n.ID = "01JNB4C0000000000000000003"
 	n.Status = alerting.Resolved
-	n.EndsAt = time.Date(2026, 3, 1, 12, 40, 0, 0, time.UTC)
+	n.EndsAt = time.Date(2026, 3, 1, 11, 58, 0, 0, time.UTC)
 	n.EvaluatedAt = n.EndsAt
 	n.Summary = "checkout/requests-latency no longer burns its error budget too fast; 38.1% of the 30d budget is left."
 	n.BudgetRemaining = 0.381
@@ -164,13 +164,13 @@ func Hostile() *alerting.Notification {
 			TraceID: "4bf92f3577b34da6a3ce929d0e0e4736",
 			URL:     "https://tempo.example.com/explore?q=a|b>c&d=<!here>",
 			Value:   3.2, Reason: "<!here> <@U024BE7LH> latency & more",
-			At: time.Date(2026, 3, 1, 11, 59, 12, 0, time.UTC),
+			At: time.Date(2026, 3, 1, 11, 19, 12, 0, time.UTC),
 		},
 		{
 			TraceID: "<!channel>",
 			URL:     "javascript:alert(1)",
 			Value:   1, Reason: "error",
-			At: time.Date(2026, 3, 1, 11, 58, 0, 0, time.UTC),
+			At: time.Date(2026, 3, 1, 11, 18, 0, 0, time.UTC),
 		},
 	}
 	return n

@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -76,4 +77,34 @@ func paths(prefix string, v any) []string {
 		out = append(out, prefix)
 	}
 	return out
+}
+
+// TestSchemaMDExampleIsARealBody keeps the example in SCHEMA.md equal to
+// what the receiver sends for the firing-page fixture, cut to one trace.
+func TestSchemaMDExampleIsARealBody(t *testing.T) {
+	doc, err := os.ReadFile("SCHEMA.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```json\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("SCHEMA.md has no ```json example")
+	}
+	n := receivertest.FiringPage()
+	n.Traces = n.Traces[:1]
+	body, err := webhook.Body("ops-bridge", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if err := json.Unmarshal([]byte(example), &got); err != nil {
+		t.Fatalf("SCHEMA.md example: %v", err)
+	}
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SCHEMA.md example differs from the body sent:\n%s", body)
+	}
 }
