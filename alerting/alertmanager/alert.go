@@ -1,0 +1,149 @@
+package alertmanager
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/burnwatch/burnwatch/alerting"
+)
+
+// expiryResends is how many re-sends a firing alert outlives: its endsAt
+// is now + expiryResends × ResendInterval, as Prometheus does.
+const expiryResends = 4
+
+// maxTraces is how many trace links become annotations.
+const maxTraces = 10
+
+// postableAlert is one element of the POST /api/v2/alerts body.
+type postableAlert struct {
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations,omitempty"`
+	StartsAt     time.Time         `json:"startsAt,omitzero"`
+	EndsAt       time.Time         `json:"endsAt,omitzero"`
+	GeneratorURL string            `json:"generatorURL,omitempty"`
+}
+
+// newAlert builds the alert for n, sent at now.
+func newAlert(cfg Config, n *alerting.Notification, now time.Time) postableAlert {
+	a := postableAlert{
+		Labels:      labels(cfg, n),
+		Annotations: annotations(n),
+		StartsAt:    n.StartsAt.UTC(),
+	}
+	if httpURL(n.DashboardURL) {
+		a.GeneratorURL = n.DashboardURL
+	}
+	if n.Status == alerting.Resolved {
+		a.EndsAt = now
+		if !n.EndsAt.IsZero() && n.EndsAt.Before(now) {
+			a.EndsAt = n.EndsAt
+		}
+		a.EndsAt = a.EndsAt.UTC()
+		if a.StartsAt.IsZero() || a.StartsAt.After(a.EndsAt) {
+			a.StartsAt = a.EndsAt // Alertmanager refuses an end before the start
+		}
+		return a
+	}
+	a.EndsAt = now.Add(expiryResends * cfg.ResendInterval).UTC()
+	return a
+}
+
+// labels identify the alert: the defaults, then the SLO's labels, then
+// the notification's, later ones winning. Empty values are left out, as
+// Alertmanager drops them anyway.
+func labels(cfg Config, n *alerting.Notification) map[string]string {
+	out := map[string]string{
+		"alertname": alertName(cfg, n.Kind),
+		"slo":       n.SLO.ID,
+		"service":   n.SLO.Service,
+		"team":      n.SLO.Team,
+		"severity":  n.Severity,
+		"kind":      string(n.Kind),
+	}
+	for _, m := range []map[string]string{n.SLO.Labels, n.Labels} {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return dropEmpty(out)
+}
+
+// alertName is the default alertname of a kind: burn alerts are named by
+// the configuration, the others say what they are.
+func alertName(cfg Config, kind alerting.Kind) string {
+	switch kind {
+	case alerting.KindEvaluationFailing:
+		return "SLOEvaluationFailing"
+	case alerting.KindNoData:
+		return "SLONoData"
+	}
+	return cfg.AlertName
+}
+
+// annotations describe the alert; the notification's own annotations win.
+func annotations(n *alerting.Notification) map[string]string {
+	out := map[string]string{
+		"summary":          n.Summary,
+		"description":      n.SLO.Description,
+		"runbook_url":      n.RunbookURL,
+		"dashboard_url":    n.DashboardURL,
+		"budget_remaining": budget(n.BudgetRemaining),
+		"burn_rates":       burnRates(n),
+		"error":            n.Error,
+	}
+	for i, t := range n.Traces[:min(len(n.Traces), maxTraces)] {
+		link := t.URL
+		if link == "" {
+			link = t.TraceID
+		}
+		out["trace_"+strconv.Itoa(i+1)] = link
+	}
+	for k, v := range n.Annotations {
+		out[k] = v
+	}
+	return dropEmpty(out)
+}
+
+// burnRates reads "1h 15.2× / 5m 18.0× (page above 14.4×); …".
+func burnRates(n *alerting.Notification) string {
+	parts := make([]string, 0, len(n.Windows))
+	for _, w := range n.Windows {
+		parts = append(parts, fmt.Sprintf("%s %s / %s %s (%s above %s×)",
+			w.Long, rate(w.LongBurnRate), w.Short, rate(w.ShortBurnRate), n.Severity,
+			strconv.FormatFloat(w.Factor, 'f', -1, 64)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func rate(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return "n/a"
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64) + "×"
+}
+
+// budget reads "42.3%"; an unknown budget is left out.
+func budget(b float64) string {
+	if math.IsNaN(b) || math.IsInf(b, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(b*100, 'f', 1, 64) + "%"
+}
+
+func dropEmpty(m map[string]string) map[string]string {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
