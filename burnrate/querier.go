@@ -2,6 +2,7 @@ package burnrate
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -21,4 +22,20 @@ type Querier interface {
 type Range struct {
 	Start, End time.Time
 	Step       time.Duration
+}
+
+// countingQuerier counts the queries of one cycle.
+type countingQuerier struct {
+	q Querier
+	n atomic.Int64
+}
+
+func (c *countingQuerier) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	c.n.Add(1)
+	return c.q.Query(ctx, expr, at)
+}
+
+func (c *countingQuerier) QueryRange(ctx context.Context, expr string, r Range) (model.Matrix, error) {
+	c.n.Add(1)
+	return c.q.QueryRange(ctx, expr, r)
 }

@@ -1,0 +1,108 @@
+package burnrate
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// status computes one SLO's status from the answers of a cycle.
+func status(sp *sloPlan, ans *answers, at time.Time) Status {
+	s := sp.slo
+	st := Status{SLO: s, At: at, State: StateOK}
+	for _, r := range []*ref{sp.valid, sp.good, sp.bad, sp.ratio} {
+		if r == nil {
+			continue
+		}
+		if err := ans.errs[r.src]; err != nil {
+			st.State, st.Reason = StateError, err.Error()
+			return st
+		}
+	}
+	budget := s.ErrorBudget()
+	period := sp.windows[len(sp.windows)-1]
+	for _, w := range sp.windows[:len(sp.windows)-1] {
+		ws := windowStatus(sp, ans, w, budget)
+		st.Windows = append(st.Windows, ws)
+	}
+	periodStatus := windowStatus(sp, ans, period, budget)
+	start, end := s.Period.Bounds(at)
+	st.Budget = Budget{PeriodStart: start, PeriodEnd: end, ErrorRatio: periodStatus.ErrorRatio}
+	st.Budget.Remaining = BudgetRemaining(periodStatus.ErrorRatio, budget)
+	st.Budget.Consumed = 1 - st.Budget.Remaining
+
+	held := false
+	for _, w := range Policy(s) {
+		long, _ := st.Window(w.Long)
+		short, _ := st.Window(w.Short)
+		a := AlertStatus{Window: w, LongBurnRate: long.BurnRate, ShortBurnRate: short.BurnRate}
+		// NaN compares false: a window without valid events never fires.
+		burning := long.BurnRate > w.Factor && short.BurnRate > w.Factor
+		if burning && s.Alerting.MinValidEvents > 0 && !(long.Valid >= s.Alerting.MinValidEvents) {
+			a.Held, held = true, true
+		} else {
+			a.Firing = burning
+		}
+		st.Alerts = append(st.Alerts, a)
+	}
+	if rate := shortestPageBurn(st); !math.IsNaN(rate) {
+		st.Budget.ExhaustedIn, st.Budget.Exhausts = TimeToExhaustion(st.Budget.Remaining, rate, s.Period.Nominal())
+	}
+	switch {
+	case math.IsNaN(periodStatus.ErrorRatio) && (sp.ratio != nil || !(periodStatus.Valid > 0)):
+		st.State, st.Reason = StateNoData, fmt.Sprintf("no valid events in the last %s", FormatWindow(period))
+	case held:
+		st.State = StateLowTraffic
+		st.Reason = fmt.Sprintf("fewer than %v valid events in a burning alert's long window", s.Alerting.MinValidEvents)
+	}
+	return st
+}
+
+// windowStatus reads an SLO's numbers over one window.
+func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) WindowStatus {
+	ws := WindowStatus{Window: w, Good: math.NaN(), Valid: math.NaN(), ErrorRatio: math.NaN()}
+	read := func(r *ref) (float64, bool) {
+		v, ok := ans.values[r.src][w][r.key]
+		return v, ok
+	}
+	switch {
+	case sp.ratio != nil:
+		if v, ok := read(sp.ratio); ok {
+			ws.ErrorRatio = math.Min(1, math.Max(0, v))
+		}
+	default:
+		valid, ok := read(sp.valid)
+		if !ok {
+			// No series at all: no events, as far as anyone can tell.
+			valid = 0
+		}
+		ws.Valid = valid
+		switch {
+		case sp.good != nil:
+			good, _ := read(sp.good)
+			ws.Good = math.Min(good, valid)
+		case sp.bad != nil:
+			bad, _ := read(sp.bad)
+			ws.Good = valid - math.Min(bad, valid)
+		}
+		ws.ErrorRatio = errorRatio(valid-ws.Good, valid)
+	}
+	ws.BurnRate = BurnRate(ws.ErrorRatio, budget)
+	return ws
+}
+
+// shortestPageBurn is the burn rate over the long window of the first page
+// rule: the pace the budget is spent at now.
+func shortestPageBurn(st Status) float64 {
+	for _, a := range st.Alerts {
+		if a.Severity == slo.Page {
+			return a.LongBurnRate
+		}
+	}
+	if len(st.Windows) > 0 {
+		return st.Windows[0].BurnRate
+	}
+	return math.NaN()
+}

@@ -1,0 +1,342 @@
+package burnrate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// Options tune an Evaluator. The zero value is the default.
+type Options struct {
+	// Exact queries every window directly with increase() over the whole
+	// window, tiling nothing: the reference the tiles are measured against.
+	Exact bool
+	// FineTile and CoarseTile are the tile lengths (default 5m and 1h); the
+	// coarse one must be a multiple of the fine one.
+	FineTile, CoarseTile time.Duration
+	// FineSpan is how far back fine tiles reach (default 1d): windows up to
+	// it are summed from fine tiles, longer ones mostly from coarse tiles.
+	FineSpan time.Duration
+	// DirectUpTo is the longest window queried directly every cycle
+	// (default 1h): short windows react fastest and scan little.
+	DirectUpTo time.Duration
+	// Settle is how old data must be before a tile is closed (default 1m),
+	// so that late scrapes still count.
+	Settle time.Duration
+	// Parallelism bounds the queries in flight at once (default 4).
+	Parallelism int
+}
+
+func (o Options) withDefaults() Options {
+	if o.FineTile <= 0 {
+		o.FineTile = 5 * time.Minute
+	}
+	if o.CoarseTile <= 0 {
+		o.CoarseTile = time.Hour
+	}
+	if o.CoarseTile%o.FineTile != 0 {
+		o.CoarseTile = o.FineTile * (o.CoarseTile/o.FineTile + 1)
+	}
+	if o.FineSpan <= 0 {
+		o.FineSpan = 24 * time.Hour
+	}
+	if o.DirectUpTo <= 0 {
+		o.DirectUpTo = time.Hour
+	}
+	if o.Settle <= 0 {
+		o.Settle = time.Minute
+	}
+	if o.Parallelism <= 0 {
+		o.Parallelism = 4
+	}
+	return o
+}
+
+// Evaluator evaluates SLOs cycle after cycle, keeping the tiles of long
+// windows between cycles. It is not safe for concurrent use: one evaluation
+// loop owns it.
+type Evaluator struct {
+	opts  Options
+	tiles map[string]*tiles
+}
+
+// NewEvaluator returns an evaluator with no tiles yet; its first cycle
+// builds them with range queries.
+func NewEvaluator(opts Options) *Evaluator {
+	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}}
+}
+
+// Result is the outcome of one evaluation cycle.
+type Result struct {
+	At       time.Time
+	Statuses []Status
+	// Queries counts the queries sent (instant and range).
+	Queries int
+}
+
+// answers holds what the sources returned: per source and window, the
+// value of each key, or the error that query ended with.
+type answers struct {
+	mu     sync.Mutex
+	values map[*source]map[time.Duration]map[string]float64
+	errs   map[*source]error
+}
+
+func (a *answers) set(src *source, w time.Duration, vals map[string]float64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.values[src] == nil {
+		a.values[src] = map[time.Duration]map[string]float64{}
+	}
+	a.values[src][w] = vals
+}
+
+func (a *answers) fail(src *source, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.errs[src] == nil {
+		a.errs[src] = err
+	}
+}
+
+// Evaluate runs one cycle at `at` for the given SLOs. A failing query marks
+// the SLOs that read it as StateError; the others are evaluated as usual.
+func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at time.Time) Result {
+	p := makePlan(slos, at)
+	cq := &countingQuerier{q: q}
+	ans := &answers{values: map[*source]map[time.Duration]map[string]float64{}, errs: map[*source]error{}}
+
+	var jobs []func()
+	live := map[string]bool{}
+	for _, src := range p.sources {
+		var direct []time.Duration
+		var tiled []time.Duration
+		for _, w := range src.windows {
+			if e.opts.Exact || !src.counter() || w <= e.opts.DirectUpTo {
+				direct = append(direct, w)
+			} else {
+				tiled = append(tiled, w)
+			}
+		}
+		for _, w := range direct {
+			jobs = append(jobs, func() {
+				vals, err := e.queryWindow(ctx, cq, src, w, at)
+				if err != nil {
+					ans.fail(src, err)
+					return
+				}
+				ans.set(src, w, vals)
+			})
+		}
+		if len(tiled) > 0 {
+			live[src.id] = true
+			t := e.tilesFor(src)
+			jobs = append(jobs, func() {
+				if err := e.windowsFromTiles(ctx, cq, src, t, tiled, at, ans); err != nil {
+					ans.fail(src, err)
+				}
+			})
+		}
+	}
+	runAll(jobs, e.opts.Parallelism)
+	for id := range e.tiles {
+		if !live[id] {
+			delete(e.tiles, id) // no SLO reads it any more
+		}
+	}
+	res := Result{At: at, Queries: int(cq.n.Load())}
+	for _, sp := range p.slos {
+		res.Statuses = append(res.Statuses, status(sp, ans, at))
+	}
+	return res
+}
+
+func (e *Evaluator) tilesFor(src *source) *tiles {
+	t, ok := e.tiles[src.id]
+	if !ok {
+		t = newTiles(e.opts.FineTile, e.opts.CoarseTile)
+		e.tiles[src.id] = t
+	}
+	return t
+}
+
+// queryWindow asks for a source's increase over [at − w, at].
+func (e *Evaluator) queryWindow(ctx context.Context, q Querier, src *source, w time.Duration, at time.Time) (map[string]float64, error) {
+	expr, err := src.query(w)
+	if err != nil {
+		return nil, fmt.Errorf("expand %q: %w", src.expr, err)
+	}
+	vec, err := q.Query(ctx, expr, at)
+	if err != nil {
+		return nil, err
+	}
+	return vectorValues(src, vec, expr)
+}
+
+// vectorValues turns an answer into values by key; several samples with one
+// key (an expression that is not summed) are added up.
+func vectorValues(src *source, vec model.Vector, expr string) (map[string]float64, error) {
+	vals := make(map[string]float64, len(vec))
+	for _, s := range vec {
+		v := float64(s.Value)
+		if math.IsInf(v, 0) {
+			return nil, fmt.Errorf("query %q answered %v for %s", expr, v, s.Metric)
+		}
+		if math.IsNaN(v) {
+			continue // 0/0 in an expression: no data for this series
+		}
+		vals[src.key(s.Metric)] += v
+	}
+	return vals, nil
+}
+
+// windowsFromTiles brings a source's tiles up to date and answers the tiled
+// windows from them plus a head query over the untiled end.
+func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, windows []time.Duration, at time.Time, ans *answers) error {
+	fineEnd := at.Add(-e.opts.Settle).Truncate(e.opts.FineTile)
+	longest := windows[len(windows)-1]
+	if err := e.updateTiles(ctx, q, src, t, fineEnd, longest); err != nil {
+		return err
+	}
+	head := map[string]float64{}
+	if d := at.Sub(fineEnd); d > 0 {
+		var err error
+		if head, err = e.queryWindow(ctx, q, src, d, at); err != nil {
+			return err
+		}
+	}
+	for _, w := range windows {
+		from := at.Add(-w)
+		vals := map[string]float64{}
+		for _, k := range unionKeys(t, head) {
+			v, ok := t.window(k, from)
+			h, hok := head[k]
+			if ok || hok {
+				vals[k] = v + h
+			}
+		}
+		ans.set(src, w, vals)
+	}
+	return nil
+}
+
+func unionKeys(t *tiles, head map[string]float64) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, run := range []*tileRun{t.fine, t.coarse} {
+		for k := range run.vals {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	for k := range head {
+		if !seen[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// updateTiles extends the fine tiles to fineEnd (rebuilding both levels
+// when they are empty or too far behind) and trims what no window reaches.
+func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *tiles, fineEnd time.Time, longest time.Duration) error {
+	fine, coarse := e.opts.FineTile, e.opts.CoarseTile
+	fineKeep := e.opts.FineSpan + coarse + fine
+	have := t.fine.end()
+	if have.IsZero() || fineEnd.Sub(have) > e.opts.FineSpan {
+		// Start-up, or a gap longer than the fine span: rebuild.
+		t.fine.reset()
+		t.coarse.reset()
+		if longest > e.opts.FineSpan {
+			coarseEnd := fineEnd.Truncate(coarse)
+			coarseStart := coarseEnd.Add(-longest - coarse).Truncate(coarse).Add(coarse)
+			if err := e.fillRange(ctx, q, src, t.coarse, coarseStart, coarseEnd); err != nil {
+				return err
+			}
+		}
+		// Fine tiles start at a coarse boundary, so that rolling up fine
+		// tiles into coarse ones continues the coarse run.
+		fineStart := fineEnd.Add(-fineKeep).Truncate(coarse).Add(fine)
+		if err := e.fillRange(ctx, q, src, t.fine, fineStart, fineEnd); err != nil {
+			return err
+		}
+	} else if fineEnd.After(have) {
+		if err := e.fillRange(ctx, q, src, t.fine, have.Add(fine), fineEnd); err != nil {
+			return err
+		}
+	}
+	t.rollUp()
+	t.fine.trim(fineEnd.Add(-fineKeep))
+	t.coarse.trim(fineEnd.Add(-longest - 2*coarse))
+	return nil
+}
+
+// fillRange appends the tiles ending at first, first+step, …, last with one
+// query: an instant query for one tile, a range query for more.
+func (e *Evaluator) fillRange(ctx context.Context, q Querier, src *source, run *tileRun, first, last time.Time) error {
+	if last.Before(first) {
+		return nil
+	}
+	expr, err := src.query(run.step)
+	if err != nil {
+		return err
+	}
+	if first.Equal(last) {
+		vec, err := q.Query(ctx, expr, last)
+		if err != nil {
+			return err
+		}
+		vals, err := vectorValues(src, vec, expr)
+		if err != nil {
+			return err
+		}
+		run.append(last, vals)
+		return nil
+	}
+	m, err := q.QueryRange(ctx, expr, Range{Start: first, End: last, Step: run.step})
+	if err != nil {
+		return err
+	}
+	byEnd := map[int64]map[string]float64{}
+	for _, series := range m {
+		key := src.key(series.Metric)
+		for _, p := range series.Values {
+			v := float64(p.Value)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			if byEnd[int64(p.Timestamp)] == nil {
+				byEnd[int64(p.Timestamp)] = map[string]float64{}
+			}
+			byEnd[int64(p.Timestamp)][key] += v
+		}
+	}
+	for end := first; !end.After(last); end = end.Add(run.step) {
+		run.append(end, byEnd[end.UnixMilli()])
+	}
+	return nil
+}
+
+// runAll runs jobs with at most n at a time and waits for them all.
+func runAll(jobs []func(), n int) {
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for _, job := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			job()
+		}()
+	}
+	wg.Wait()
+}

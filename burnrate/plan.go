@@ -1,0 +1,288 @@
+package burnrate
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// A plan says which queries answer a set of SLOs. Query economy is its
+// point: SLOs on the same span-metrics counter or histogram that differ only
+// in equality matchers (service_name="checkout" versus "cart") share one
+// source, queried once per window as `sum by (service_name) (...)`, and each
+// SLO picks its own series from the answer. The number of queries grows
+// with the number of distinct selectors, not with SLOs × windows.
+
+// source is one query family: a counter summed by the labels that tell its
+// readers apart (mergeable, and tileable because increases add up), or an
+// SLO's own PromQL (events and raw SLIs), which is neither.
+type source struct {
+	// id identifies the source across cycles; tiles are kept under it.
+	id string
+	// selector and by describe a counter source.
+	selector string
+	by       []string
+	// expr is a template with {{.window}} for an expression source.
+	expr string
+	// windows are the window lengths readers need, sorted.
+	windows []time.Duration
+}
+
+// counter reports whether the source is a merged counter, whose increases
+// over adjacent intervals add up (and so can be tiled).
+func (src *source) counter() bool { return src.expr == "" }
+
+// query returns the PromQL for the source over a window.
+func (src *source) query(window time.Duration) (string, error) {
+	w := FormatWindow(window)
+	if src.expr != "" {
+		return slo.ExpandWindow(src.expr, w)
+	}
+	if len(src.by) == 0 {
+		return fmt.Sprintf("sum(increase(%s[%s]))", src.selector, w), nil
+	}
+	return fmt.Sprintf("sum by (%s) (increase(%s[%s]))", strings.Join(src.by, ", "), src.selector, w), nil
+}
+
+// key returns the key of a sample: the values of the source's grouping
+// labels, with `le` normalised so that "2" and "2.0" meet.
+func (src *source) key(m model.Metric) string {
+	if len(src.by) == 0 {
+		return ""
+	}
+	vals := make([]string, len(src.by))
+	for i, name := range src.by {
+		v := string(m[model.LabelName(name)])
+		if name == "le" {
+			v = normalizeLE(v)
+		}
+		vals[i] = v
+	}
+	return strings.Join(vals, "\xff")
+}
+
+func normalizeLE(v string) string {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// ref is where an SLO reads one number: a source and a key in its answers.
+type ref struct {
+	src *source
+	key string
+}
+
+// sloPlan is how one SLO's numbers come together from sources.
+type sloPlan struct {
+	slo     *slo.SLO
+	windows []time.Duration
+	// valid and good (latency), valid and bad (errors, events), or ratio
+	// (raw) are set; the others are nil.
+	valid, good, bad, ratio *ref
+}
+
+// plan is the queries of one evaluation.
+type plan struct {
+	sources []*source
+	slos    []*sloPlan
+}
+
+// bucketFamily gathers latency SLOs on one histogram with the same equality
+// label names and other matchers: they share a count and a bucket source.
+type bucketFamily struct {
+	count   *source
+	buckets *source
+	les     map[float64]bool
+	plans   []*sloPlan
+}
+
+// makePlan plans the queries for a set of SLOs evaluated at `at`.
+func makePlan(slos []*slo.SLO, at time.Time) *plan {
+	p := &plan{}
+	sources := map[string]*source{}
+	get := func(src *source) *source {
+		if have, ok := sources[src.id]; ok {
+			return have
+		}
+		sources[src.id] = src
+		p.sources = append(p.sources, src)
+		return src
+	}
+	families := map[string]*bucketFamily{}
+	var familyOrder []string
+	for _, s := range slos {
+		sp := &sloPlan{slo: s, windows: append(windowsOf(s), periodWindow(s, at))}
+		p.slos = append(p.slos, sp)
+		switch s.SLI.Kind {
+		case slo.SLILatency:
+			names, values, rest := splitMatchers(s.SLI.Matchers)
+			base := s.SLI.HistogramBase()
+			fid := base + "|" + strings.Join(names, ",") + "|" + matchersID(rest)
+			fam, ok := families[fid]
+			if !ok {
+				fam = &bucketFamily{
+					count: get(counterSource(base+"_count", rest, names)),
+					les:   map[float64]bool{},
+				}
+				families[fid] = fam
+				familyOrder = append(familyOrder, fid)
+			}
+			fam.les[s.SLI.Bucket] = true
+			fam.plans = append(fam.plans, sp)
+			key := strings.Join(values, "\xff")
+			sp.valid = &ref{fam.count, key}
+			sp.good = &ref{nil, joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
+		case slo.SLIErrors:
+			names, values, rest := splitMatchers(s.SLI.Matchers)
+			key := strings.Join(values, "\xff")
+			sp.valid = &ref{get(counterSource(s.SLI.Metric, rest, names)), key}
+			bad := append(append([]*labels.Matcher{}, rest...), s.SLI.ErrorMatchers...)
+			sp.bad = &ref{get(counterSource(s.SLI.Metric, bad, names)), key}
+		case slo.SLIEvents:
+			sp.valid = &ref{get(exprSource(s.SLI.TotalQuery)), ""}
+			if s.SLI.ErrorQuery != "" {
+				sp.bad = &ref{get(exprSource(s.SLI.ErrorQuery)), ""}
+			} else {
+				sp.good = &ref{get(exprSource(s.SLI.GoodQuery)), ""}
+			}
+		case slo.SLIRaw:
+			sp.ratio = &ref{get(exprSource(s.SLI.ErrorRatioQuery)), ""}
+		}
+	}
+	// The bucket source of a family matches every threshold its SLOs use,
+	// so one query answers them all.
+	for _, fid := range familyOrder {
+		fam := families[fid]
+		les := make([]float64, 0, len(fam.les))
+		for le := range fam.les {
+			les = append(les, le)
+		}
+		slices.Sort(les)
+		names, _, rest := splitMatchers(fam.plans[0].slo.SLI.Matchers)
+		matchers := append(append([]*labels.Matcher{}, rest...), bucketsMatcher(les))
+		fam.buckets = get(counterSource(fam.plans[0].slo.SLI.Metric, matchers, append(names, "le")))
+		for _, sp := range fam.plans {
+			sp.good.src = fam.buckets
+		}
+	}
+	// Each source is queried over every window one of its readers needs.
+	need := map[*source]map[time.Duration]bool{}
+	for _, sp := range p.slos {
+		for _, r := range []*ref{sp.valid, sp.good, sp.bad, sp.ratio} {
+			if r == nil {
+				continue
+			}
+			if need[r.src] == nil {
+				need[r.src] = map[time.Duration]bool{}
+			}
+			for _, w := range sp.windows {
+				need[r.src][w] = true
+			}
+		}
+	}
+	for _, src := range p.sources {
+		for w := range need[src] {
+			src.windows = append(src.windows, w)
+		}
+		slices.Sort(src.windows)
+	}
+	return p
+}
+
+func counterSource(metric string, matchers []*labels.Matcher, by []string) *source {
+	sel := slo.Selector(metric, matchers)
+	return &source{id: "sum by (" + strings.Join(by, ",") + ") " + sel, selector: sel, by: by}
+}
+
+func exprSource(expr string) *source {
+	return &source{id: "expr " + expr, expr: expr}
+}
+
+// splitMatchers separates equality matchers, which tell merged SLOs apart,
+// from the others, which must be equal for SLOs to merge. Names come sorted
+// with their values in the same order.
+func splitMatchers(ms []*labels.Matcher) (names, values []string, rest []*labels.Matcher) {
+	eq := map[string]string{}
+	for _, m := range ms {
+		if _, dup := eq[m.Name]; m.Type == labels.MatchEqual && !dup {
+			eq[m.Name] = m.Value
+			continue
+		}
+		rest = append(rest, m)
+	}
+	for name := range eq {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		values = append(values, eq[name])
+	}
+	slices.SortFunc(rest, func(a, b *labels.Matcher) int { return strings.Compare(a.String(), b.String()) })
+	return names, values, rest
+}
+
+func matchersID(ms []*labels.Matcher) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = m.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// bucketsMatcher matches the `le` of every threshold, in both spellings.
+func bucketsMatcher(les []float64) *labels.Matcher {
+	var alts []string
+	for _, le := range les {
+		m := slo.BucketMatcher(le)
+		alts = append(alts, m.Value)
+	}
+	if len(alts) == 1 {
+		return slo.BucketMatcher(les[0])
+	}
+	return labels.MustNewMatcher(labels.MatchRegexp, "le", strings.Join(alts, "|"))
+}
+
+func joinKey(key, le string, names int) string {
+	if names == 0 {
+		return le
+	}
+	return key + "\xff" + le
+}
+
+// periodWindow is the window the budget is counted over at `at`: the rolling
+// period, or the time since the calendar period began (at least a minute).
+func periodWindow(s *slo.SLO, at time.Time) time.Duration {
+	start, _ := s.Period.Bounds(at)
+	d := at.Sub(start).Truncate(time.Second)
+	return max(d, time.Minute)
+}
+
+// FormatWindow renders a window in Prometheus duration notation with the
+// largest unit that divides it: 5m, 1h, 3d, 30d (never weeks, unlike
+// model.Duration).
+func FormatWindow(d time.Duration) string {
+	day := 24 * time.Hour
+	switch {
+	case d <= 0:
+		return "0s"
+	case d%day == 0:
+		return fmt.Sprintf("%dd", d/day)
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return fmt.Sprintf("%dms", d/time.Millisecond)
+}

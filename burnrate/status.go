@@ -1,0 +1,98 @@
+package burnrate
+
+import (
+	"time"
+
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// State is the overall condition of an SLO's evaluation.
+type State string
+
+// The states an evaluation can end in.
+const (
+	// StateOK: the SLO was evaluated; its alerts say whether it burns.
+	StateOK State = "ok"
+	// StateNoData: no valid events were found over the whole period.
+	StateNoData State = "no_data"
+	// StateLowTraffic: fewer valid events than the spec's min_valid_events
+	// in an alert's long window; those alerts are held.
+	StateLowTraffic State = "low_traffic"
+	// StateError: a query failed; the reason says which.
+	StateError State = "error"
+)
+
+// Status is the evaluation of one SLO at one instant.
+type Status struct {
+	SLO   *slo.SLO
+	At    time.Time
+	State State
+	// Reason explains a state other than ok.
+	Reason string
+	// Windows are the SLI over each window the policy uses, shortest first.
+	Windows []WindowStatus
+	Budget  Budget
+	// Alerts are the policy's rules, each with whether it holds now.
+	Alerts []AlertStatus
+}
+
+// WindowStatus is the SLI over one window.
+type WindowStatus struct {
+	Window time.Duration
+	// Good and Valid are event counts (for an events SLI, whatever its
+	// queries return; for a raw SLI they are not known and are NaN).
+	Good, Valid float64
+	// ErrorRatio is 1 − good/valid; NaN when there were no valid events.
+	ErrorRatio float64
+	// BurnRate is ErrorRatio / (1 − objective).
+	BurnRate float64
+}
+
+// Budget is the error budget over the SLO's period.
+type Budget struct {
+	PeriodStart, PeriodEnd time.Time
+	// ErrorRatio is the error ratio from the period's start until now.
+	ErrorRatio float64
+	// Remaining and Consumed are shares of the budget; they add up to 1.
+	Remaining, Consumed float64
+	// ExhaustedIn is how long the remaining budget lasts at the burn rate
+	// of the shortest page window; Exhausts is false when it is not spent.
+	ExhaustedIn time.Duration
+	Exhausts    bool
+}
+
+// AlertStatus is one multi-window rule and whether it holds.
+type AlertStatus struct {
+	slo.Window
+	LongBurnRate, ShortBurnRate float64
+	// Firing is true when both burn rates exceed the factor and traffic is
+	// above the low-traffic guard.
+	Firing bool
+	// Held is true when the low-traffic guard held the rule back.
+	Held bool
+}
+
+// Window returns the status of one window, and whether it was evaluated.
+func (s *Status) Window(d time.Duration) (WindowStatus, bool) {
+	for _, w := range s.Windows {
+		if w.Window == d {
+			return w, true
+		}
+	}
+	return WindowStatus{}, false
+}
+
+// Firing returns the most severe firing tier: page, ticket or "".
+func (s *Status) Firing() slo.Severity {
+	var out slo.Severity
+	for _, a := range s.Alerts {
+		if !a.Firing {
+			continue
+		}
+		if a.Severity == slo.Page {
+			return slo.Page
+		}
+		out = a.Severity
+	}
+	return out
+}

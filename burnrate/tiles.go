@@ -1,0 +1,165 @@
+package burnrate
+
+import (
+	"time"
+)
+
+// Long windows (a day, three days, the 30-day period) do not re-scan raw
+// samples every cycle. A counter source keeps the increases of its series
+// over consecutive tiles: fine tiles (5m) for the last day and a bit, coarse
+// tiles (1h, each the sum of twelve fine ones) for as far back as the
+// longest window. A window is then the sum of the tiles it covers, a
+// fraction of the oldest tile where the window starts inside it, and a
+// "head" queried each cycle from the end of the newest tile until now.
+// Start-up (or a gap) rebuilds the tiles with one range query per level.
+
+// tileRun is a run of consecutive tiles of one length, for every series of
+// a source. Tile i covers [first + i·step, first + (i+1)·step).
+type tileRun struct {
+	step  time.Duration
+	first time.Time
+	count int
+	vals  map[string][]float64
+}
+
+func newTileRun(step time.Duration) *tileRun {
+	return &tileRun{step: step, vals: map[string][]float64{}}
+}
+
+// end is the end of the newest tile; the zero time when there is none.
+func (r *tileRun) end() time.Time {
+	if r.count == 0 {
+		return time.Time{}
+	}
+	return r.first.Add(time.Duration(r.count) * r.step)
+}
+
+// reset drops every tile; the next append starts a new run.
+func (r *tileRun) reset() {
+	r.count = 0
+	r.vals = map[string][]float64{}
+}
+
+// append adds the tile that ends at end. It must follow the newest tile, or
+// start the run.
+func (r *tileRun) append(end time.Time, values map[string]float64) {
+	if r.count == 0 {
+		r.first = end.Add(-r.step)
+	}
+	for k, v := range values {
+		s, ok := r.vals[k]
+		if !ok {
+			s = make([]float64, r.count, r.count+1)
+		}
+		r.vals[k] = append(s, v)
+	}
+	r.count++
+	for k, s := range r.vals {
+		if len(s) < r.count {
+			r.vals[k] = append(s, 0)
+		}
+	}
+}
+
+// trim drops tiles that end at or before keepFrom.
+func (r *tileRun) trim(keepFrom time.Time) {
+	drop := int(keepFrom.Sub(r.first) / r.step)
+	if drop <= 0 {
+		return
+	}
+	if drop >= r.count {
+		r.reset()
+		return
+	}
+	for k, s := range r.vals {
+		s = s[drop:]
+		if cap(s) > 2*len(s)+64 {
+			s = append([]float64(nil), s...)
+		}
+		r.vals[k] = s
+	}
+	r.first = r.first.Add(time.Duration(drop) * r.step)
+	r.count -= drop
+}
+
+// sum adds the increases of a series over [from, to): whole tiles, and the
+// covered fraction of a tile that from or to cuts. to must be a tile
+// boundary within the run; from may be anywhere at or after first. present
+// is false when the series has no tile in the run.
+func (r *tileRun) sum(key string, from, to time.Time) (total float64, present bool) {
+	s, ok := r.vals[key]
+	if !ok || !from.Before(to) {
+		return 0, ok
+	}
+	lo := from.Sub(r.first)
+	hi := to.Sub(r.first)
+	i := int(lo / r.step)
+	j := int(hi / r.step)
+	if i < 0 {
+		i, lo = 0, 0
+	}
+	if j > r.count {
+		j = r.count
+	}
+	for k := i; k < j; k++ {
+		total += s[k]
+	}
+	// The oldest tile is only partly inside the window: count its share,
+	// as if its increase were spread evenly over it.
+	if cut := lo - time.Duration(i)*r.step; cut > 0 && i < j {
+		total -= s[i] * float64(cut) / float64(r.step)
+	}
+	return total, true
+}
+
+// keys lists the series of the run.
+func (r *tileRun) keys() []string {
+	out := make([]string, 0, len(r.vals))
+	for k := range r.vals {
+		out = append(out, k)
+	}
+	return out
+}
+
+// tiles is the two-level tile store of one counter source.
+type tiles struct {
+	fine, coarse *tileRun
+}
+
+func newTiles(fine, coarse time.Duration) *tiles {
+	return &tiles{fine: newTileRun(fine), coarse: newTileRun(coarse)}
+}
+
+// rollUp turns every complete coarse step of fine tiles after the newest
+// coarse tile into a coarse tile.
+func (t *tiles) rollUp() {
+	for {
+		start := t.coarse.end()
+		if start.IsZero() {
+			return
+		}
+		stop := start.Add(t.coarse.step)
+		if t.fine.count == 0 || t.fine.first.After(start) || t.fine.end().Before(stop) {
+			return
+		}
+		values := map[string]float64{}
+		for _, k := range t.fine.keys() {
+			v, _ := t.fine.sum(k, start, stop)
+			values[k] = v
+		}
+		t.coarse.append(stop, values)
+	}
+}
+
+// window returns a series' increase over [from, fineEnd) from the tiles,
+// using fine tiles where they reach and coarse ones before that.
+func (t *tiles) window(key string, from time.Time) (total float64, present bool) {
+	fineEnd := t.fine.end()
+	if !from.Before(t.fine.first) || t.coarse.count == 0 {
+		return t.fine.sum(key, from, fineEnd)
+	}
+	split := t.coarse.end()
+	c, cok := t.coarse.sum(key, from, split)
+	f, fok := t.fine.sum(key, split, fineEnd)
+	return c + f, cok || fok
+}
