@@ -25,99 +25,76 @@ type Factory func(t *testing.T, url string, client *http.Client) alerting.Receiv
 // the server echoes them.
 func TestDeliveryFailures(t *testing.T, newReceiver Factory, secrets ...string) {
 	echo := strings.Join(secrets, " ")
+	// fault is what goes wrong besides the status: the server hangs, no
+	// server listens, or the caller cancels while the server hangs.
+	const (
+		noFault = iota
+		hang
+		refused
+		cancelled
+	)
 	tests := []struct {
-		name          string
-		status        int
-		header        map[string]string
-		body          string
-		hang          bool
-		refused       bool
-		cancel        bool
+		name       string
+		status     int
+		retryAfter string
+		body       string
+		fault      int
+
 		wantRetryable bool
 		wantAfter     time.Duration // 0: no RetryAfterError
 		wantInError   string
 	}{
-		{
-			name:   "A 429 with Retry-After in seconds asks to wait that long",
-			status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "30"}, body: "rate_limited",
-			wantRetryable: true, wantAfter: 30 * time.Second, wantInError: "429 Too Many Requests: rate_limited",
-		},
-		{
-			name:   "A 429 with Retry-After as an HTTP-date asks to wait until then",
-			status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "Sun, 01 Mar 2026 12:02:00 GMT"},
-			wantRetryable: true, wantAfter: 2 * time.Minute, wantInError: "429 Too Many Requests",
-		},
-		{
-			name:   "A 503 with Retry-After asks to wait",
-			status: http.StatusServiceUnavailable, header: map[string]string{"Retry-After": "7"},
-			wantRetryable: true, wantAfter: 7 * time.Second, wantInError: "503 Service Unavailable",
-		},
-		{
-			name:          "A 429 without Retry-After is retryable",
-			status:        http.StatusTooManyRequests,
-			wantRetryable: true, wantInError: "429 Too Many Requests",
-		},
-		{
-			name:   "A 500 is retryable",
-			status: http.StatusInternalServerError, body: "upstream exploded",
-			wantRetryable: true, wantInError: "500 Internal Server Error: upstream exploded",
-		},
-		{
-			name:   "A 400 is final and quotes at most 200 bytes of the body, secrets redacted",
-			status: http.StatusBadRequest, body: "invalid_payload: you sent " + echo + " " + strings.Repeat("x", 1000),
-			wantRetryable: false, wantInError: "400 Bad Request: invalid_payload: you sent <redacted>",
-		},
-		{
-			name:   "A 404 is final",
-			status: http.StatusNotFound, body: "no_service",
-			wantRetryable: false, wantInError: "404 Not Found: no_service",
-		},
-		{
-			name:          "A server that hangs past the client timeout is retryable",
-			hang:          true,
-			wantRetryable: true, wantInError: "Client.Timeout exceeded",
-		},
-		{
-			name:          "A refused connection is retryable",
-			refused:       true,
-			wantRetryable: true, wantInError: "connection refused",
-		},
-		{
-			name:          "A cancelled context stops the delivery and is retryable",
-			hang:          true,
-			cancel:        true,
-			wantRetryable: true, wantInError: "context canceled",
-		},
+		{name: "A 429 with Retry-After in seconds asks to wait that long.", status: 429, retryAfter: "30", body: "rate_limited",
+			wantRetryable: true, wantAfter: 30 * time.Second, wantInError: "429 Too Many Requests: rate_limited"},
+		{name: "A 429 with Retry-After as an HTTP-date asks to wait until then.", status: 429, retryAfter: "Sun, 01 Mar 2026 12:02:00 GMT",
+			wantRetryable: true, wantAfter: 2 * time.Minute, wantInError: "429 Too Many Requests"},
+		{name: "A 503 with Retry-After asks to wait.", status: 503, retryAfter: "7",
+			wantRetryable: true, wantAfter: 7 * time.Second, wantInError: "503 Service Unavailable"},
+		{name: "A 429 without Retry-After is retryable.", status: 429,
+			wantRetryable: true, wantInError: "429 Too Many Requests"},
+		{name: "A 500 is retryable.", status: 500, body: "upstream exploded",
+			wantRetryable: true, wantInError: "500 Internal Server Error: upstream exploded"},
+		{name: "A 400 is final and quotes at most 200 bytes of the body, secrets redacted.", status: 400,
+			body:          "invalid_payload: you sent " + echo + " " + strings.Repeat("x", 1000),
+			wantRetryable: false, wantInError: "400 Bad Request: invalid_payload: you sent <redacted>"},
+		{name: "A 404 is final.", status: 404, body: "no_service",
+			wantRetryable: false, wantInError: "404 Not Found: no_service"},
+		{name: "A server that hangs past the client timeout is retryable.", fault: hang,
+			wantRetryable: true, wantInError: "Client.Timeout exceeded"},
+		{name: "A refused connection is retryable.", fault: refused,
+			wantRetryable: true, wantInError: "connection refused"},
+		{name: "A cancelled context stops the delivery and is retryable.", fault: cancelled,
+			wantRetryable: true, wantInError: "context canceled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			release := make(chan struct{})
 			srv := NewServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if tt.hang {
+				if tt.fault == hang || tt.fault == cancelled {
 					select {
 					case <-r.Context().Done():
 					case <-release:
 					}
 					return
 				}
-				for k, v := range tt.header {
-					w.Header().Set(k, v)
+				if tt.retryAfter != "" {
+					w.Header().Set("Retry-After", tt.retryAfter)
 				}
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
 			t.Cleanup(func() { close(release) }) // runs before the server closes
 			url := srv.URL
-			if tt.refused {
+			if tt.fault == refused {
 				url = closedServerURL(t)
 			}
 			client := &http.Client{Timeout: 5 * time.Second}
-			if tt.hang && !tt.cancel {
+			if tt.fault == hang {
 				client.Timeout = 100 * time.Millisecond
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			if tt.cancel {
+			if tt.fault == cancelled {
 				time.AfterFunc(100*time.Millisecond, cancel)
 			}
 			r := newReceiver(t, url, client)
