@@ -38,7 +38,7 @@ type Options struct {
 }
 
 // Receiver posts notifications to the peers of an Alertmanager cluster.
-// It implements alerting.Receiver.
+// It implements alerting.Receiver and is safe for concurrent use.
 type Receiver struct {
 	name   string
 	cfg    Config

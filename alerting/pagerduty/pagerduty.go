@@ -25,7 +25,7 @@ type Options struct {
 }
 
 // Receiver sends notifications to PagerDuty's Events API v2. It
-// implements alerting.Receiver.
+// implements alerting.Receiver and is safe for concurrent use.
 type Receiver struct {
 	name   string
 	cfg    Config

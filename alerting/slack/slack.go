@@ -25,7 +25,7 @@ type Options struct {
 }
 
 // Receiver posts notifications to a Slack incoming webhook. It implements
-// alerting.Receiver.
+// alerting.Receiver and is safe for concurrent use.
 type Receiver struct {
 	name   string
 	cfg    Config

@@ -12,8 +12,9 @@
 //	X-Burnwatch-Signature: sha256=<64 hex digits> (when a secret is set)
 //	<configured headers>
 //
-// Any 2xx status is success. A 429 or 503 with Retry-After, any 5xx, a
-// 408 or 429, and a timeout are retried; every other status is final.
+// Any 2xx status is success. Any 5xx, a 408 or 429, and transport
+// failures (timeouts, refused connections) are retried, after the delay a
+// Retry-After on a 429 or 503 asks for; every other status is final.
 //
 // # Body, schema version 1
 //

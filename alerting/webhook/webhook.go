@@ -27,7 +27,7 @@ type Options struct {
 }
 
 // Receiver posts notifications to a generic webhook. It implements
-// alerting.Receiver.
+// alerting.Receiver and is safe for concurrent use.
 type Receiver struct {
 	name   string
 	cfg    Config
