@@ -31,7 +31,10 @@ const RequireEnv = "BURNWATCH_REQUIRE_PROMETHEUS"
 // Options configures the Prometheus that Start runs. The zero value is a
 // Prometheus with no targets, no rules and no history.
 type Options struct {
-	// ScrapeConfigs are the targets to scrape, on 127.0.0.1.
+	// ScrapeConfigs are the targets to scrape, on 127.0.0.1. Prometheus 2.42
+	// starts its scrape loops about 5s after it is ready (the scrape
+	// manager's fixed reload period), so the first samples arrive then:
+	// wait for them with WaitFor.
 	ScrapeConfigs []ScrapeConfig
 	// ScrapeInterval is the default scrape interval. Default 1s.
 	ScrapeInterval time.Duration
