@@ -197,28 +197,41 @@ func vectorValues(src *source, vec model.Vector, expr string) (map[string]float6
 }
 
 // windowsFromTiles brings a source's tiles up to date and answers the tiled
-// windows from them plus a head query over the untiled end.
+// windows as head + whole tiles + tail: the head is the increase from the
+// newest tile's end until now, the tail the increase from the window's start
+// to the first tile boundary inside it. Head and tail are queried each
+// cycle; both span less than a tile.
 func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, windows []time.Duration, at time.Time, ans *answers) error {
 	fineEnd := at.Add(-e.opts.Settle).Truncate(e.opts.FineTile)
 	longest := windows[len(windows)-1]
 	if err := e.updateTiles(ctx, q, src, t, fineEnd, longest); err != nil {
 		return err
 	}
-	head := map[string]float64{}
-	if d := at.Sub(fineEnd); d > 0 {
-		var err error
-		if head, err = e.queryWindow(ctx, q, src, d, at); err != nil {
-			return err
-		}
+	head, err := e.diff(ctx, q, src, fineEnd, at, at)
+	if err != nil {
+		return err
 	}
 	for _, w := range windows {
 		from := at.Add(-w)
+		step := e.opts.FineTile
+		if from.Before(t.fine.first) {
+			step = e.opts.CoarseTile
+		}
+		boundary := from.Truncate(step)
+		if boundary.Before(from) {
+			boundary = boundary.Add(step)
+		}
+		tail, err := e.diff(ctx, q, src, from, boundary, at)
+		if err != nil {
+			return err
+		}
 		vals := map[string]float64{}
-		for _, k := range unionKeys(t, head) {
-			v, ok := t.window(k, from)
+		for _, k := range unionKeys(t, head, tail) {
+			v, ok := t.window(k, boundary)
 			h, hok := head[k]
-			if ok || hok {
-				vals[k] = v + h
+			tl, tok := tail[k]
+			if ok || hok || tok {
+				vals[k] = v + h + tl
 			}
 		}
 		ans.set(src, w, vals)
@@ -226,7 +239,20 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 	return nil
 }
 
-func unionKeys(t *tiles, head map[string]float64) []string {
+// diff queries a counter source's increase over [from, to] at `at`.
+func (e *Evaluator) diff(ctx context.Context, q Querier, src *source, from, to, at time.Time) (map[string]float64, error) {
+	if !from.Before(to) {
+		return map[string]float64{}, nil
+	}
+	expr := src.diffQuery(to.Sub(from), at.Sub(to))
+	vec, err := q.Query(ctx, expr, at)
+	if err != nil {
+		return nil, err
+	}
+	return vectorValues(src, vec, expr)
+}
+
+func unionKeys(t *tiles, extra ...map[string]float64) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, run := range []*tileRun{t.fine, t.coarse} {
@@ -237,9 +263,12 @@ func unionKeys(t *tiles, head map[string]float64) []string {
 			}
 		}
 	}
-	for k := range head {
-		if !seen[k] {
-			out = append(out, k)
+	for _, m := range extra {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
 		}
 	}
 	return out
@@ -285,10 +314,7 @@ func (e *Evaluator) fillRange(ctx context.Context, q Querier, src *source, run *
 	if last.Before(first) {
 		return nil
 	}
-	expr, err := src.query(run.step)
-	if err != nil {
-		return err
-	}
+	expr := src.diffQuery(run.step, 0)
 	if first.Equal(last) {
 		vec, err := q.Query(ctx, expr, last)
 		if err != nil {

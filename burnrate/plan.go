@@ -51,6 +51,28 @@ func (src *source) query(window time.Duration) (string, error) {
 	return fmt.Sprintf("sum by (%s) (increase(%s[%s]))", strings.Join(src.by, ", "), src.selector, w), nil
 }
 
+// diffQuery returns the PromQL for a counter source's increase over the
+// interval [t − offset − length, t − offset], evaluated at t. It is the
+// difference of the counter's last values at the interval's two ends, so
+// that adjacent intervals add up to the exact increase between their outer
+// ends; increase() would extrapolate every interval from its own samples and
+// be off by part of a scrape interval wherever the rate changes. A series
+// that reset inside the interval, or that is new, falls back to increase().
+func (src *source) diffQuery(length, offset time.Duration) string {
+	w := FormatWindow(length)
+	off := ""
+	if offset > 0 {
+		off = " offset " + FormatWindow(offset)
+	}
+	sel := src.selector
+	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[2]s]%[3]s) == 0)) or increase(%[1]s[%[2]s]%[3]s)",
+		sel, w, off, FormatWindow(offset+length))
+	if len(src.by) == 0 {
+		return fmt.Sprintf("sum(%s)", inner)
+	}
+	return fmt.Sprintf("sum by (%s) (%s)", strings.Join(src.by, ", "), inner)
+}
+
 // key returns the key of a sample: the values of the source's grouping
 // labels, with `le` normalised so that "2" and "2.0" meet.
 func (src *source) key(m model.Metric) string {
