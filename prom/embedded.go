@@ -78,8 +78,12 @@ func tsdbOptions(o EmbeddedOptions) *tsdb.Options {
 }
 
 // Appender returns a transaction for adding samples, histograms and
-// exemplars; nothing is visible to queries until Commit. Within one series,
-// exemplars must be appended in time order.
+// exemplars; nothing is visible to queries until Commit. With the
+// out-of-order window on (the default), samples and their exemplars may be
+// appended in any time order within it, so history can be backfilled after
+// live samples went in; with it off, a sample more than an hour older than
+// the newest one is refused as out of bounds. Exemplars live in a ring
+// buffer of EmbeddedOptions.MaxExemplars shared by all series.
 func (e *Embedded) Appender(ctx context.Context) storage.Appender {
 	return e.db.Appender(ctx)
 }
