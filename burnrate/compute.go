@@ -52,12 +52,19 @@ func status(sp *sloPlan, ans *answers, at time.Time) Status {
 	}
 	switch {
 	case math.IsNaN(periodStatus.ErrorRatio) && (sp.ratio != nil || !(periodStatus.Valid > 0)):
-		st.State, st.Reason = StateNoData, fmt.Sprintf("no valid events in the last %s", FormatWindow(period))
+		st.State, st.Reason = StateNoData, noDataReason(s, period, start)
 	case held:
 		st.State = StateLowTraffic
 		st.Reason = fmt.Sprintf("fewer than %v valid events in a burning alert's long window", s.Alerting.MinValidEvents)
 	}
 	return st
+}
+
+func noDataReason(s *slo.SLO, period time.Duration, start time.Time) string {
+	if s.Period.Calendar != "" {
+		return fmt.Sprintf("no valid events since the %s began at %s", s.Period.Calendar, start.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("no valid events in the last %s", FormatWindow(period))
 }
 
 // windowStatus reads an SLO's numbers over one window.

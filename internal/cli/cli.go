@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check SLO spec files and report every problem as path:line:col", runValidate},
+		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
 	}
 }
 

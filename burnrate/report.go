@@ -1,0 +1,130 @@
+package burnrate
+
+import (
+	"encoding/json"
+	"math"
+	"time"
+)
+
+// Report is the JSON form of an evaluation, shared by `burnwatch eval`, the
+// dashboard's API and the daemon. Numbers that are not known (an error ratio
+// without valid events) are null.
+type Report struct {
+	EvaluatedAt time.Time   `json:"evaluated_at"`
+	SLOs        []SLOReport `json:"slos"`
+}
+
+// SLOReport is one SLO's evaluation.
+type SLOReport struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Service     string            `json:"service"`
+	Team        string            `json:"team"`
+	Description string            `json:"description,omitempty"`
+	Objective   float64           `json:"objective"`
+	Period      string            `json:"period"`
+	SLI         string            `json:"sli"`
+	State       State             `json:"state"`
+	Reason      string            `json:"reason,omitempty"`
+	Labels      map[string]string `json:"labels"`
+	// Windows is keyed by Prometheus duration ("5m", "1h", "30d").
+	Windows map[string]WindowReport `json:"windows"`
+	Budget  BudgetReport            `json:"budget"`
+	Alerts  []AlertReport           `json:"alerts"`
+	// Firing is the most severe firing tier: "page", "ticket" or "".
+	Firing string `json:"firing"`
+}
+
+// WindowReport is the SLI over one window.
+type WindowReport struct {
+	Good       Number `json:"good"`
+	Valid      Number `json:"valid"`
+	ErrorRatio Number `json:"error_ratio"`
+	BurnRate   Number `json:"burn_rate"`
+}
+
+// BudgetReport is the error budget over the period.
+type BudgetReport struct {
+	PeriodStart time.Time `json:"period_start"`
+	PeriodEnd   time.Time `json:"period_end"`
+	ErrorRatio  Number    `json:"error_ratio"`
+	Remaining   Number    `json:"remaining"`
+	Consumed    Number    `json:"consumed"`
+	// ExhaustedInSeconds is how long the remaining budget lasts at the
+	// current burn rate; null when it is not being spent.
+	ExhaustedInSeconds Number `json:"exhausted_in_seconds"`
+}
+
+// AlertReport is one multi-window rule.
+type AlertReport struct {
+	Severity      string  `json:"severity"`
+	Long          string  `json:"long"`
+	Short         string  `json:"short"`
+	Factor        float64 `json:"factor"`
+	BudgetShare   float64 `json:"budget_share"`
+	LongBurnRate  Number  `json:"long_burn_rate"`
+	ShortBurnRate Number  `json:"short_burn_rate"`
+	Firing        bool    `json:"firing"`
+	Held          bool    `json:"held_low_traffic,omitempty"`
+}
+
+// Number is a float64 that encodes NaN and infinities as JSON null.
+type Number float64
+
+// MarshalJSON writes null for a number that is not finite.
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// NewReport builds the report of one evaluation.
+func NewReport(res Result) Report {
+	r := Report{EvaluatedAt: res.At.UTC(), SLOs: make([]SLOReport, 0, len(res.Statuses))}
+	for i := range res.Statuses {
+		r.SLOs = append(r.SLOs, NewSLOReport(&res.Statuses[i]))
+	}
+	return r
+}
+
+// NewSLOReport builds the report of one SLO's status.
+func NewSLOReport(st *Status) SLOReport {
+	s := st.SLO
+	out := SLOReport{
+		ID: s.ID, Name: s.Name, Service: s.Service, Team: s.Team, Description: s.Description,
+		Objective: s.Objective, Period: s.Period.String(), SLI: string(s.SLI.Kind),
+		State: st.State, Reason: st.Reason, Labels: s.Labels,
+		Windows: map[string]WindowReport{}, Alerts: []AlertReport{}, Firing: string(st.Firing()),
+	}
+	if out.Labels == nil {
+		out.Labels = map[string]string{}
+	}
+	for _, w := range st.Windows {
+		out.Windows[FormatWindow(w.Window)] = WindowReport{
+			Good: Number(w.Good), Valid: Number(w.Valid), ErrorRatio: Number(w.ErrorRatio), BurnRate: Number(w.BurnRate),
+		}
+	}
+	b := st.Budget
+	out.Budget = BudgetReport{
+		PeriodStart: b.PeriodStart.UTC(), PeriodEnd: b.PeriodEnd.UTC(),
+		ErrorRatio: Number(b.ErrorRatio), Remaining: Number(b.Remaining), Consumed: Number(b.Consumed),
+		ExhaustedInSeconds: Number(math.NaN()),
+	}
+	if st.State == StateError {
+		out.Budget.Remaining, out.Budget.Consumed = Number(math.NaN()), Number(math.NaN())
+	}
+	if b.Exhausts {
+		out.Budget.ExhaustedInSeconds = Number(b.ExhaustedIn.Seconds())
+	}
+	for _, a := range st.Alerts {
+		out.Alerts = append(out.Alerts, AlertReport{
+			Severity: string(a.Severity), Long: FormatWindow(a.Long), Short: FormatWindow(a.Short),
+			Factor: a.Factor, BudgetShare: a.BudgetShare,
+			LongBurnRate: Number(a.LongBurnRate), ShortBurnRate: Number(a.ShortBurnRate),
+			Firing: a.Firing, Held: a.Held,
+		})
+	}
+	return out
+}
