@@ -338,3 +338,54 @@ func TestTiledWindowsMatchExactIncrease(t *testing.T) {
 	t.Logf("tiled windows (2h to 30d), worst relative error of the error ratio: tiles vs truth %.3f%%, increase() vs truth %.3f%%, tiles vs increase() %.3f%%; %d tiled windows and %d decisions compared",
 		100*worstTruth, 100*exactTruth, 100*worstExact, tiledWindows, decisions)
 }
+
+// resetAt renders a counter that restarts from zero at minute r, as a
+// restarted process's counter does.
+func resetAt(minutes, r int, inc func(m int) float64) string {
+	var b strings.Builder
+	total := 0.0
+	for m := range minutes {
+		if m == r {
+			total = 0
+		} else if m > 0 {
+			total += inc(m)
+		}
+		b.WriteString(strconv.FormatFloat(total, 'f', -1, 64))
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+func TestCounterResetsAndVanishingSeries(t *testing.T) {
+	minutes := 2 * 24 * 60
+	reset := minutes - 3*60
+	tr := steady(100, 0.01)
+	ok := resetAt(minutes, reset, func(m int) float64 { c, b := tr(m); return c - b })
+	bad := resetAt(minutes, reset, func(m int) float64 { _, b := tr(m); return b })
+	// A third series that stops two hours before the end.
+	gone := cumulative(minutes-120, func(int) float64 { return 50 })
+	eng := newEngine(t, fmt.Sprintf("traces_span_metrics_calls_total{service_name=\"checkout\",status_code=\"STATUS_CODE_OK\"} %s\n"+
+		"traces_span_metrics_calls_total{service_name=\"checkout\",status_code=\"STATUS_CODE_ERROR\"} %s\n"+
+		"traces_span_metrics_calls_total{service_name=\"checkout\",status_code=\"STATUS_CODE_UNSET\",span_name=\"old\"} %s\n", ok, bad, gone))
+	s := loadSLO(t, errorsSpec)
+	at := time.Duration(minutes-1) * time.Minute
+	for _, opts := range []burnrate.Options{{}, {Exact: true}} {
+		st := burnrate.NewEvaluator(opts).Evaluate(context.Background(), eng, []*slo.SLO{s}, epoch.Add(at)).Statuses[0]
+		if st.State != burnrate.StateOK {
+			t.Fatalf("exact=%v: state %s: %s", opts.Exact, st.State, st.Reason)
+		}
+		// Over 1h the vanished series is gone: exactly 1% errors, in
+		// spite of the reset three hours ago.
+		w, _ := st.Window(time.Hour)
+		if math.Abs(w.ErrorRatio-0.01) > 0.0002 {
+			t.Errorf("exact=%v: 1h error ratio %v, want 0.01", opts.Exact, w.ErrorRatio)
+		}
+		// Over 6h the reset is inside the window and the vanished series
+		// still counts for the four hours it lived.
+		want := (360 * 1.0) / (360*100 + 240*50)
+		w6, _ := st.Window(6 * time.Hour)
+		if rel := math.Abs(w6.ErrorRatio-want) / want; rel > 0.02 {
+			t.Errorf("exact=%v: 6h error ratio %v, want %v (%.1f%% off)", opts.Exact, w6.ErrorRatio, want, rel*100)
+		}
+	}
+}
