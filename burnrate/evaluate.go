@@ -76,8 +76,9 @@ func NewEvaluator(opts Options) *Evaluator {
 type Result struct {
 	At       time.Time
 	Statuses []Status
-	// Queries counts the queries sent (instant and range).
-	Queries int
+	// Queries counts the queries sent (instant and range); QueryErrors
+	// those that failed.
+	Queries, QueryErrors int
 }
 
 // answers holds what the sources returned: per source and window, the
@@ -150,7 +151,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			delete(e.tiles, id) // no SLO reads it any more
 		}
 	}
-	res := Result{At: at, Queries: int(cq.n.Load())}
+	res := Result{At: at, Queries: int(cq.n.Load()), QueryErrors: int(cq.failed.Load())}
 	for _, sp := range p.slos {
 		res.Statuses = append(res.Statuses, status(sp, ans, at))
 	}

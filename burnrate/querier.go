@@ -26,16 +26,24 @@ type Range struct {
 
 // countingQuerier counts the queries of one cycle.
 type countingQuerier struct {
-	q Querier
-	n atomic.Int64
+	q         Querier
+	n, failed atomic.Int64
 }
 
 func (c *countingQuerier) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
 	c.n.Add(1)
-	return c.q.Query(ctx, expr, at)
+	v, err := c.q.Query(ctx, expr, at)
+	if err != nil {
+		c.failed.Add(1)
+	}
+	return v, err
 }
 
 func (c *countingQuerier) QueryRange(ctx context.Context, expr string, r Range) (model.Matrix, error) {
 	c.n.Add(1)
-	return c.q.QueryRange(ctx, expr, r)
+	m, err := c.q.QueryRange(ctx, expr, r)
+	if err != nil {
+		c.failed.Add(1)
+	}
+	return m, err
 }

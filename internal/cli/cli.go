@@ -34,6 +34,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check SLO spec files and report every problem as path:line:col", runValidate},
 		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
+		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/internal/osfs"
 	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
 )
@@ -74,7 +75,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		hdrs[strings.TrimSpace(name)] = strings.TrimSpace(value)
 	}
 
-	set, diags := slo.Load(osFS{}, specs...)
+	set, diags := slo.Load(osfs.FS{}, specs...)
 	if len(diags) > 0 {
 		fmt.Fprintln(stderr, diags.Error())
 		fmt.Fprintf(stderr, "burnwatch eval: %d problems in the specs; fix them first (burnwatch validate)\n", len(diags))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/burnwatch/burnwatch/internal/osfs"
 	"github.com/burnwatch/burnwatch/slo"
 )
 
@@ -45,7 +46,7 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 	for i, p := range fl.Args() {
 		paths[i] = filepath.Clean(p)
 	}
-	set, diags := slo.Load(osFS{}, paths...)
+	set, diags := slo.Load(osfs.FS{}, paths...)
 	report := validateReport{Valid: len(diags) == 0, Files: len(set.Files), SLOs: []string{}, Errors: diags}
 	if report.Errors == nil {
 		report.Errors = slo.Diagnostics{}

@@ -1,0 +1,79 @@
+package daemon
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "burnwatch.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestTheExampleConfigLoads(t *testing.T) {
+	t.Setenv("BURNWATCH_SLACK_WEBHOOK_URL", "http://127.0.0.1:1/services/T0/B0/x")
+	t.Setenv("BURNWATCH_PAGERDUTY_ROUTING_KEY", "example-routing-key")
+	t.Setenv("BURNWATCH_WEBHOOK_URL", "http://127.0.0.1:1/hook")
+	t.Setenv("BURNWATCH_WEBHOOK_SECRET", "example-signing-secret")
+	cfg, err := LoadConfig(filepath.Join("..", "burnwatch.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(cfg.EvaluationInterval) != 30*time.Second || len(cfg.Receivers) != 3 {
+		t.Errorf("interval %s, %d receivers", time.Duration(cfg.EvaluationInterval), len(cfg.Receivers))
+	}
+	if _, _, err := buildReceivers(cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.router().Receivers(nil, "page", "burn"); strings.Join(got, ",") != "oncall-pagerduty,audit-webhook" {
+		t.Errorf("page with no team goes to %v", got)
+	}
+}
+
+func TestBadConfigsSayWhatIsWrongAndWhere(t *testing.T) {
+	base := "prometheus: {url: http://127.0.0.1:9090}\nspecs: [specs]\n"
+	tests := []struct {
+		name, text, want string
+	}{
+		{"an unknown field", base + "evaluation_intervall: 30s\n", "line 3: field evaluation_intervall not found"},
+		{"an inline secret", base + "receivers:\n  - name: s\n    slack: {webhook_url: https://hooks.example.com/x}\ndefault_receivers: [s]\n",
+			"a secret must not be written in the config"},
+		{"a missing environment variable", base + "receivers:\n  - name: s\n    slack: {webhook_url: {env: BURNWATCH_TEST_UNSET_VARIABLE}}\ndefault_receivers: [s]\n",
+			`receivers[0] "s": slack.webhook_url: environment variable BURNWATCH_TEST_UNSET_VARIABLE is not set`},
+		{"a route to an unknown receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\nroutes:\n  - receivers: [nope]\ndefault_receivers: [s]\n",
+			`routes[0]: unknown receiver "nope"`},
+		{"two kinds in one receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\n    pagerduty: {routing_key: {env: HOME}}\ndefault_receivers: [s]\n",
+			"set exactly one of slack, pagerduty, webhook and alertmanager (got 2)"},
+		{"no default receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\n", "default_receivers: name the receivers"},
+		{"a bad duration", base + "evaluation_interval: soon\n", `"soon" is not a duration`},
+		{"no prometheus", "specs: [specs]\n", `prometheus.url "" is not an absolute URL`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.text)
+			_, err := LoadConfig(path)
+			if err == nil {
+				t.Fatal("loaded without error")
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q does not say %q and name %s", err, tt.want, path)
+			}
+		})
+	}
+}
+
+func TestSecretsNeverShowInErrors(t *testing.T) {
+	t.Setenv("BURNWATCH_TEST_SECRET_URL", "http://127.0.0.1:1/very-secret-token-0123456789")
+	path := writeConfig(t, "prometheus: {url: http://127.0.0.1:9090}\nspecs: [specs]\nreceivers:\n  - name: s\n    slack: {webhook_url: {env: BURNWATCH_TEST_SECRET_URL}, channel: 'not a channel'}\ndefault_receivers: [s]\n")
+	_, err := LoadConfig(path)
+	if err != nil && strings.Contains(err.Error(), "very-secret-token") {
+		t.Errorf("error shows the secret: %v", err)
+	}
+}

@@ -1,0 +1,280 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/model"
+
+	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/internal/osfs"
+	"github.com/burnwatch/burnwatch/prom"
+	"github.com/burnwatch/burnwatch/slo"
+	"github.com/burnwatch/burnwatch/web"
+)
+
+// Querier is what the daemon queries: PromQL and exemplars.
+type Querier interface {
+	burnrate.Querier
+	alerting.ExemplarQuerier
+}
+
+// Options configure a Daemon.
+type Options struct {
+	// ConfigPath is burnwatch.yaml.
+	ConfigPath string
+	// Querier replaces the config's Prometheus (the demo passes the
+	// embedded engine); nil means the config's.
+	Querier Querier
+	// ExtraReceivers are added to the config's (the demo's inbox).
+	ExtraReceivers map[string]alerting.Receiver
+	// Mount adds routes to the dashboard.
+	Mount func(r chi.Router)
+	// Reload delivers reload requests (SIGHUP).
+	Reload <-chan os.Signal
+	// Listening receives the HTTP address once the server listens.
+	Listening chan<- string
+	// TraceLinks, when set, replaces every SLO's trace link template (the
+	// demo links to its own trace viewer).
+	TraceLinks *slo.LinkTemplate
+	// Unscheduled makes Run serve and deliver without evaluating on its own
+	// schedule: the caller calls Evaluate (the demo's simulated-time tests).
+	Unscheduled bool
+	Logger      *slog.Logger
+}
+
+// Daemon is a running burnwatch: config, SLOs, evaluator, alert manager,
+// dispatcher and HTTP server.
+type Daemon struct {
+	opts    Options
+	log     *slog.Logger
+	store   *alerting.Store
+	metrics *metrics
+	disp    *alerting.Dispatcher
+	manager *alerting.Manager
+	handler http.Handler
+
+	// mu guards the loaded set: config, SLOs, querier and evaluator. A
+	// reload builds a new set and swaps it in whole.
+	mu        sync.Mutex
+	cfg       *Config
+	slos      []*slo.SLO
+	querier   Querier
+	evaluator *burnrate.Evaluator
+
+	snapshot atomic.Pointer[web.Snapshot]
+	ready    atomic.Bool
+}
+
+// New loads the config and the specs and opens the store. Any problem is an
+// error: a daemon does not start on a broken config.
+func New(opts Options) (*Daemon, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	cfg, err := LoadConfig(opts.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	slos, err := loadSpecs(cfg, opts.TraceLinks)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	store, err := alerting.OpenStore(filepath.Join(cfg.DataDir, "alerts.db"))
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{opts: opts, log: opts.Logger, store: store, cfg: cfg, slos: slos}
+	reg := prometheus.NewRegistry()
+	d.metrics = newMetrics(reg, d)
+	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(reg), Logger: d.log})
+	if d.querier, err = d.newQuerier(cfg); err != nil {
+		store.Close()
+		return nil, err
+	}
+	d.evaluator = burnrate.NewEvaluator(burnrate.Options{})
+	receivers, resend, err := d.receivers(cfg)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("config %s: %w", cfg.path, err)
+	}
+	d.disp.SetReceivers(receivers)
+	d.manager, err = alerting.NewManager(alerting.ManagerOptions{
+		Store: store, Router: cfg.router(), Resend: resend, Exemplars: d.exemplars(),
+		RepeatInterval:  time.Duration(cfg.Alerting.RepeatInterval),
+		FailingCycles:   cfg.Alerting.FailingCycles,
+		FailingSeverity: cfg.Alerting.FailingSeverity,
+		NoDataAfter:     time.Duration(cfg.Alerting.NoDataAfter),
+		MaxTraces:       cfg.Alerting.MaxTraces,
+		DashboardURL:    dashboardURL(cfg.ExternalURL),
+		Queued:          d.disp.Wake,
+		Logger:          d.log,
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if d.handler, err = d.newHandler(reg); err != nil {
+		store.Close()
+		return nil, err
+	}
+	d.metrics.reloadOK(true)
+	return d, nil
+}
+
+func loadSpecs(cfg *Config, links *slo.LinkTemplate) ([]*slo.SLO, error) {
+	set, diags := slo.Load(osfs.FS{}, cfg.Specs...)
+	if len(diags) > 0 {
+		return nil, fmt.Errorf("specs: %d problems:\n%w", len(diags), diags)
+	}
+	if links != nil {
+		for _, s := range set.SLOs {
+			s.Traces.Link = links
+		}
+	}
+	return set.SLOs, nil
+}
+
+func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
+	if d.opts.Querier != nil {
+		return d.opts.Querier, nil
+	}
+	p := cfg.Prometheus
+	opts := prom.HTTPOptions{
+		URL: p.URL, Timeout: time.Duration(p.Timeout), Headers: p.Headers,
+		TLS: prom.TLSOptions{CAFile: p.TLS.CAFile, CertFile: p.TLS.CertFile, KeyFile: p.TLS.KeyFile,
+			ServerName: p.TLS.ServerName, InsecureSkipVerify: p.TLS.InsecureSkipVerify},
+		Logger: d.log,
+	}
+	if p.Retries != nil {
+		opts.Retries = *p.Retries
+	}
+	// Secrets were read when the config loaded; the querier reads them
+	// again from the same file or variable, so that a rotated token is
+	// picked up without a reload.
+	opts.BearerTokenFile, opts.BearerTokenEnv = relTo(filepath.Dir(cfg.path), p.BearerToken.File), p.BearerToken.Env
+	if ba := p.BasicAuth; ba != nil {
+		opts.BasicAuth = prom.BasicAuth{Username: ba.Username, PasswordFile: relTo(filepath.Dir(cfg.path), ba.Password.File), PasswordEnv: ba.Password.Env}
+	}
+	q, err := prom.NewHTTP(opts)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: prometheus: %w", cfg.path, err)
+	}
+	return q, nil
+}
+
+func (d *Daemon) receivers(cfg *Config) (map[string]alerting.Receiver, map[string]time.Duration, error) {
+	receivers, resend, err := buildReceivers(cfg, d.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	for name, r := range d.opts.ExtraReceivers {
+		receivers[name] = r
+	}
+	return receivers, resend, nil
+}
+
+// exemplars is the exemplar source, unless the config turns them off.
+func (d *Daemon) exemplars() alerting.ExemplarQuerier {
+	if e := d.cfg.Alerting.Exemplars; e != nil && !*e {
+		return nil
+	}
+	return exemplarsOf{d}
+}
+
+// exemplarsOf asks the current querier, which a reload may replace.
+type exemplarsOf struct{ d *Daemon }
+
+func (e exemplarsOf) QueryExemplars(ctx context.Context, expr string, start, end time.Time) ([]v1.ExemplarQueryResult, error) {
+	return querierOf(e).current().QueryExemplars(ctx, expr, start, end)
+}
+
+func dashboardURL(external string) func(string) string {
+	base, err := url.Parse(external)
+	if err != nil {
+		return nil
+	}
+	return func(id string) string {
+		u := *base
+		u.Path = web.SLOPath(id)
+		return u.String()
+	}
+}
+
+// Handler serves the dashboard, its API, /metrics, /healthz and /readyz.
+func (d *Daemon) Handler() http.Handler { return d.handler }
+
+// Run evaluates on schedule, delivers notifications and serves HTTP until
+// ctx ends; then it shuts down gracefully.
+func (d *Daemon) Run(ctx context.Context) error {
+	defer d.store.Close()
+	ln, err := net.Listen("tcp", d.cfg.ListenAddress)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", d.cfg.ListenAddress, err)
+	}
+	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second}
+	if d.opts.Listening != nil {
+		d.opts.Listening <- ln.Addr().String()
+	}
+	d.log.Info("burnwatch listening", "address", ln.Addr().String(), "slos", len(d.slos), "evaluation_interval", time.Duration(d.cfg.EvaluationInterval))
+
+	var wg sync.WaitGroup
+	errc := make(chan error, 1)
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	})
+	wg.Go(func() { d.disp.Run(ctx) })
+	wg.Go(func() { d.watch(ctx) })
+	if !d.opts.Unscheduled {
+		wg.Go(func() { d.loop(ctx) })
+	}
+
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdown); serr != nil && err == nil {
+		err = serr
+	}
+	wg.Wait()
+	d.log.Info("burnwatch stopped")
+	return err
+}
+
+// querierOf is the current querier, for the dashboard's history charts.
+type querierOf struct{ d *Daemon }
+
+func (q querierOf) current() Querier {
+	q.d.mu.Lock()
+	defer q.d.mu.Unlock()
+	return q.d.querier
+}
+
+func (q querierOf) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	return q.current().Query(ctx, expr, at)
+}
+
+func (q querierOf) QueryRange(ctx context.Context, expr string, r burnrate.Range) (model.Matrix, error) {
+	return q.current().QueryRange(ctx, expr, r)
+}

@@ -1,0 +1,78 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/web"
+)
+
+// loop evaluates at every multiple of the evaluation interval, like a
+// Prometheus rule group: the evaluation time is the scheduled instant, not
+// whenever the goroutine woke. Cycles that could not start on time because
+// the previous one overran are skipped and counted.
+func (d *Daemon) loop(ctx context.Context) {
+	for {
+		interval := d.interval()
+		next := time.Now().Truncate(interval).Add(interval)
+		if !sleepUntil(ctx, next) {
+			return
+		}
+		d.Evaluate(ctx, next)
+		if late := time.Since(next); late > interval {
+			missed := int(late/interval) - 1
+			if missed > 0 {
+				d.metrics.missed.Add(float64(missed))
+				d.log.Warn("evaluation overran its interval; cycles skipped", "missed", missed, "took", late.Round(time.Millisecond))
+			}
+		}
+	}
+}
+
+func (d *Daemon) interval() time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return time.Duration(d.cfg.EvaluationInterval)
+}
+
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}
+
+// Evaluate runs one cycle at `at`: evaluate every SLO, update alerts, and
+// publish the dashboard's snapshot. The demo and tests call it on simulated
+// time; Run calls it on schedule.
+func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
+	d.mu.Lock()
+	slos, q, ev, timeout := d.slos, d.querier, d.evaluator, time.Duration(d.cfg.EvaluationInterval)
+	d.mu.Unlock()
+
+	// A cycle must not run into the next one.
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	res := ev.Evaluate(cctx, q, slos, at)
+	d.metrics.observeCycle(res, time.Since(start))
+	if err := d.manager.Process(ctx, res); err != nil {
+		d.log.Error("alert manager", "err", err)
+	}
+	incidents, err := d.store.Incidents(at.Add(-7*24*time.Hour), 200)
+	if err != nil {
+		d.log.Error("read incidents", "err", err)
+	}
+	snap := &web.Snapshot{At: at, Statuses: res.Statuses}
+	for _, i := range incidents {
+		snap.Incidents = append(snap.Incidents, *i)
+	}
+	d.snapshot.Store(snap)
+	d.ready.Store(true)
+	return res
+}
