@@ -91,7 +91,7 @@ func history(ctx context.Context, q Querier, s *slo.SLO, at time.Time, opts Hist
 	var charted, tiles int
 	if s.Period.Calendar == "" {
 		perPeriod := int(math.Round(float64(nominal) / float64(step)))
-		charted = perPeriod + 1   // points at at − perPeriod·step … at
+		charted = perPeriod + 1         // points at at − perPeriod·step … at
 		tiles = charted + perPeriod - 1 // the oldest point sums a period of tiles
 	} else {
 		charted = int((at.Sub(start) + step - 1) / step) // back to the period's start
