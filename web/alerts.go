@@ -1,0 +1,184 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/burnwatch/burnwatch/alerting"
+)
+
+// alertsPage is what the alerts template shows.
+type alertsPage struct {
+	Layout   layout
+	Firing   []incidentView
+	Resolved []incidentView
+}
+
+// incidentView is one incident, formatted.
+type incidentView struct {
+	Key, Kind, Severity, State, Summary string
+	SLOID, SLOLink                      string
+	Started, StartedTime                string
+	Resolved, ResolvedTime              string
+	Duration                            string
+	Windows                             []burnWindowView
+	Traces                              []traceView
+	Deliveries                          []deliveryView
+}
+
+type burnWindowView struct {
+	Long, Short, Factor, LongBurn, ShortBurn string
+	Firing                                   bool
+}
+
+// traceView is a link to an exemplar trace.
+type traceView struct {
+	TraceID, URL, Reason, At, AtTime string
+	Severity                         string
+}
+
+type deliveryView struct {
+	Receiver, Status, State, LastError string
+	Attempts                           int
+	Repeat                             bool
+	Queued, QueuedTime, Sent, SentTime string
+}
+
+func (s *server) alerts(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot()
+	p := alertsPage{Layout: s.layout(snap, "Alerts", "alerts")}
+	if snap != nil {
+		for i := range snap.Incidents {
+			v := s.newIncidentView(&snap.Incidents[i], snap.At)
+			if snap.Incidents[i].State == alerting.IncidentFiring {
+				p.Firing = append(p.Firing, v)
+			} else {
+				p.Resolved = append(p.Resolved, v)
+			}
+		}
+	}
+	s.render(w, r, "alerts", &p)
+}
+
+func (s *server) newIncidentView(in *alerting.Incident, now time.Time) incidentView {
+	v := incidentView{
+		Key: in.Key, Kind: kindLabel(in.Kind), Severity: in.Severity, State: string(in.State), Summary: in.Summary,
+		SLOID: in.SLOID, SLOLink: s.sloPath(in.SLOID),
+		Started: clock(in.StartedAt), StartedTime: machineTime(in.StartedAt),
+	}
+	end := now
+	if !in.ResolvedAt.IsZero() {
+		v.Resolved, v.ResolvedTime = clock(in.ResolvedAt), machineTime(in.ResolvedAt)
+		end = in.ResolvedAt
+		v.Duration = "lasted " + span(end.Sub(in.StartedAt))
+	} else {
+		v.Duration = "firing for " + span(end.Sub(in.StartedAt))
+	}
+	for _, bw := range in.Windows {
+		v.Windows = append(v.Windows, burnWindowView{
+			Long: bw.Long, Short: bw.Short, Factor: burn(bw.Factor),
+			LongBurn: burn(bw.LongBurnRate), ShortBurn: burn(bw.ShortBurnRate), Firing: bw.Firing,
+		})
+	}
+	for _, t := range in.Traces {
+		v.Traces = append(v.Traces, newTraceView(t, in.Severity))
+	}
+	for _, d := range in.Deliveries {
+		dv := deliveryView{
+			Receiver: d.Receiver, Status: string(d.Status), State: string(d.State), LastError: d.LastError,
+			Attempts: d.Attempts, Repeat: d.Repeat, Queued: clock(d.QueuedAt), QueuedTime: machineTime(d.QueuedAt),
+		}
+		if !d.SentAt.IsZero() {
+			dv.Sent, dv.SentTime = clock(d.SentAt), machineTime(d.SentAt)
+		}
+		v.Deliveries = append(v.Deliveries, dv)
+	}
+	return v
+}
+
+func newTraceView(t alerting.TraceLink, severity string) traceView {
+	return traceView{
+		TraceID: t.TraceID, URL: t.URL, Reason: t.Reason, Severity: severity,
+		At: clock(t.At), AtTime: machineTime(t.At),
+	}
+}
+
+func kindLabel(k alerting.Kind) string {
+	switch k {
+	case alerting.KindBurn:
+		return "budget burn"
+	case alerting.KindEvaluationFailing:
+		return "evaluation failing"
+	case alerting.KindNoData:
+		return "no data"
+	}
+	return string(k)
+}
+
+// maxTraces bounds the exemplar traces an SLO's page lists.
+const maxTraces = 20
+
+// sloTraces returns the exemplar traces of an SLO's incidents, newest
+// first, each trace once.
+func sloTraces(incidents []alerting.Incident, id string) []traceView {
+	type found struct {
+		link     alerting.TraceLink
+		severity string
+	}
+	seen := map[string]bool{}
+	var all []found
+	for _, in := range incidents {
+		if in.SLOID != id {
+			continue
+		}
+		for _, t := range in.Traces {
+			key := t.TraceID + "\x00" + t.URL
+			if !seen[key] {
+				seen[key] = true
+				all = append(all, found{t, in.Severity})
+			}
+		}
+	}
+	slices.SortStableFunc(all, func(a, b found) int { return b.link.At.Compare(a.link.At) })
+	out := make([]traceView, 0, min(len(all), maxTraces))
+	for _, f := range all[:min(len(all), maxTraces)] {
+		out = append(out, newTraceView(f.link, f.severity))
+	}
+	return out
+}
+
+// sloIncidents returns the views of an SLO's incidents, newest first, and
+// the timeline items that draw them.
+func (s *server) sloIncidents(snap *Snapshot, id string) ([]incidentView, []timelineItem) {
+	var views []incidentView
+	var items []timelineItem
+	for i := range snap.Incidents {
+		in := &snap.Incidents[i]
+		if in.SLOID != id {
+			continue
+		}
+		v := s.newIncidentView(in, snap.At)
+		views = append(views, v)
+		lane := in.Severity
+		if in.Kind != alerting.KindBurn || (lane != "page" && lane != "ticket") {
+			lane = "other"
+		}
+		end := in.ResolvedAt
+		if end.IsZero() {
+			end = snap.At
+		}
+		items = append(items, timelineItem{
+			lane: lane, class: lane, from: in.StartedAt, to: end,
+			title: v.Severity + " " + v.Kind + ", " + v.Started + " – " + orNow(v.Resolved) + ": " + v.Summary,
+		})
+	}
+	return views, items
+}
+
+func orNow(s string) string {
+	if s == "" {
+		return "now"
+	}
+	return s
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/burnrate"
+)
+
+// The JSON API speaks burnrate's report types, the same fields `burnwatch
+// eval` prints. Numbers that are not known are null, never NaN.
+
+// alertsReport is the body of /api/v1/alerts.
+type alertsReport struct {
+	EvaluatedAt time.Time      `json:"evaluated_at"`
+	Incidents   []incidentJSON `json:"incidents"`
+}
+
+// incidentJSON is an alerting.Incident whose floats cannot break JSON: its
+// windows and traces are replaced by copies with null for NaN.
+type incidentJSON struct {
+	alerting.Incident
+	Windows    []burnWindowJSON    `json:"windows"`
+	Traces     []traceLinkJSON     `json:"traces"`
+	Deliveries []alerting.Delivery `json:"deliveries"`
+}
+
+type burnWindowJSON struct {
+	Long          string          `json:"long"`
+	Short         string          `json:"short"`
+	Factor        burnrate.Number `json:"factor"`
+	LongBurnRate  burnrate.Number `json:"long_burn_rate"`
+	ShortBurnRate burnrate.Number `json:"short_burn_rate"`
+	Firing        bool            `json:"firing"`
+}
+
+type traceLinkJSON struct {
+	alerting.TraceLink
+	Value burnrate.Number `json:"value"`
+}
+
+func newIncidentJSON(in alerting.Incident) incidentJSON {
+	out := incidentJSON{
+		Incident: in, Windows: []burnWindowJSON{}, Traces: []traceLinkJSON{},
+		Deliveries: in.Deliveries,
+	}
+	if out.Deliveries == nil {
+		out.Deliveries = []alerting.Delivery{}
+	}
+	for _, w := range in.Windows {
+		out.Windows = append(out.Windows, burnWindowJSON{
+			Long: w.Long, Short: w.Short, Factor: burnrate.Number(w.Factor),
+			LongBurnRate: burnrate.Number(w.LongBurnRate), ShortBurnRate: burnrate.Number(w.ShortBurnRate), Firing: w.Firing,
+		})
+	}
+	for _, t := range in.Traces {
+		out.Traces = append(out.Traces, traceLinkJSON{TraceLink: t, Value: burnrate.Number(t.Value)})
+	}
+	return out
+}
+
+func (s *server) apiSLOs(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot()
+	if snap == nil {
+		writeWaiting(w)
+		return
+	}
+	f := parseFilter(r.URL.Query())
+	rep := burnrate.Report{EvaluatedAt: snap.At.UTC(), SLOs: make([]burnrate.SLOReport, 0, len(snap.Statuses))}
+	for i := range snap.Statuses {
+		if f.keeps(&snap.Statuses[i]) {
+			rep.SLOs = append(rep.SLOs, burnrate.NewSLOReport(&snap.Statuses[i]))
+		}
+	}
+	s.writeJSON(w, r, rep)
+}
+
+func (s *server) apiSLO(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot()
+	if snap == nil {
+		writeWaiting(w)
+		return
+	}
+	id := idParam(r)
+	st := findStatus(snap, id)
+	if st == nil {
+		writeJSONError(w, http.StatusNotFound, "no SLO has the id "+id)
+		return
+	}
+	s.writeJSON(w, r, burnrate.NewSLOReport(st))
+}
+
+func (s *server) apiAlerts(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot()
+	if snap == nil {
+		writeWaiting(w)
+		return
+	}
+	rep := alertsReport{EvaluatedAt: snap.At.UTC(), Incidents: make([]incidentJSON, 0, len(snap.Incidents))}
+	for _, in := range snap.Incidents {
+		rep.Incidents = append(rep.Incidents, newIncidentJSON(in))
+	}
+	s.writeJSON(w, r, rep)
+}
+
+// writeJSON encodes v first, so that an encoding failure answers 500
+// instead of half a body.
+func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		s.log.Error("encode dashboard API answer", "path", r.URL.Path, "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "the answer could not be encoded")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeWaiting answers an API request before the first evaluation.
+func writeWaiting(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "30")
+	writeJSONError(w, http.StatusServiceUnavailable, "waiting for the first evaluation")
+}
+
+func writeJSONError(w http.ResponseWriter, code int, msg string) {
+	body, _ := json.Marshal(map[string]string{"error": msg})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = w.Write(append(body, '\n'))
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// historyCache keeps each SLO's history for a while, so that every browser
+// refreshing the same page costs Prometheus one set of range queries a TTL.
+// Concurrent requests for one SLO share one computation.
+type historyCache struct {
+	q       burnrate.Querier
+	ttl     time.Duration
+	timeout time.Duration
+	now     func() time.Time
+	flight  singleflight.Group
+
+	mu      sync.Mutex
+	entries map[string]historyEntry
+}
+
+type historyEntry struct {
+	// spec is the SLO the history was computed for: a reloaded spec with
+	// the same id gets a new history.
+	spec    *slo.SLO
+	history *burnrate.SLOHistory
+	err     error
+	expires time.Time
+}
+
+func newHistoryCache(q burnrate.Querier, ttl, timeout time.Duration) *historyCache {
+	return &historyCache{q: q, ttl: ttl, timeout: timeout, now: time.Now, entries: map[string]historyEntry{}}
+}
+
+// get returns the SLO's history at `at`, or a recent one. The queries run
+// detached from ctx's cancellation (a browser that gives up must not fail
+// the others waiting for the same history) but bounded by the timeout.
+func (c *historyCache) get(ctx context.Context, s *slo.SLO, at time.Time) (*burnrate.SLOHistory, error) {
+	if e, ok := c.lookup(s); ok {
+		return e.history, e.err
+	}
+	ch := c.flight.DoChan(s.ID, func() (any, error) {
+		if e, ok := c.lookup(s); ok {
+			return e, nil
+		}
+		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+		defer cancel()
+		h, err := burnrate.History(qctx, c.q, s, at, burnrate.HistoryOptions{})
+		e := historyEntry{spec: s, history: h, err: err, expires: c.now().Add(c.ttl)}
+		if err != nil {
+			// Retry a failure sooner than a success is refreshed.
+			e.expires = c.now().Add(c.ttl / 6)
+		}
+		c.store(s.ID, e)
+		return e, nil
+	})
+	select {
+	case res := <-ch:
+		e := res.Val.(historyEntry)
+		return e.history, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (c *historyCache) lookup(s *slo.SLO) (historyEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[s.ID]
+	if !ok || e.spec != s || !c.now().Before(e.expires) {
+		return historyEntry{}, false
+	}
+	return e, true
+}
+
+// store keeps an entry and drops the expired ones, so that SLOs that went
+// away do not stay.
+func (c *historyCache) store(id string, e historyEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	for k, old := range c.entries {
+		if !now.Before(old.expires) {
+			delete(c.entries, k)
+		}
+	}
+	c.entries[id] = e
+}

@@ -1,0 +1,235 @@
+package web
+
+import (
+	"cmp"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/burnwatch/burnwatch/burnrate"
+)
+
+// overviewPage is what the overview template shows.
+type overviewPage struct {
+	Layout layout
+	// Total is the number of SLOs; Shown of those the filter keeps.
+	Total, Shown int
+	Summary      []summaryItem
+	Firing       []row
+	Filter       filter
+	Teams        []string
+	Services     []string
+	Groups       []group
+	// ClearLink drops the filter.
+	ClearLink string
+}
+
+type summaryItem struct {
+	Class, Label string
+	Count        int
+}
+
+// filter is the overview's query: ?team=&service=&group=team|service|none.
+type filter struct {
+	Team, Service, Group string
+}
+
+func parseFilter(q url.Values) filter {
+	f := filter{Team: q.Get("team"), Service: q.Get("service"), Group: q.Get("group")}
+	if f.Group != "service" && f.Group != "none" {
+		f.Group = "team"
+	}
+	return f
+}
+
+func (f filter) keeps(st *burnrate.Status) bool {
+	return (f.Team == "" || st.SLO.Team == f.Team) && (f.Service == "" || st.SLO.Service == f.Service)
+}
+
+// Active reports whether the filter drops anything.
+func (f filter) Active() bool { return f.Team != "" || f.Service != "" }
+
+// group is a team's or service's SLOs, worst budget first.
+type group struct {
+	Title, Kind string
+	// Link filters the overview down to the group.
+	Link string
+	Rows []row
+}
+
+// row is one SLO on the overview, its text already formatted: rendering
+// a thousand rows stays cheap.
+type row struct {
+	ID, Link, Name, Service, Team, Description string
+	Health                                     health
+	HealthClass, HealthLabel, HealthTitle      string
+	Objective, Period                          string
+	Budget                                     string
+	Bar                                        budgetBar
+	Burn, BurnWindow, BurnTitle                string
+	Lasts                                      string
+	Labels                                     []label
+	Reason                                     string
+
+	remaining float64
+}
+
+type label struct{ Name, Value string }
+
+// budgetBar is a small SVG bar of the budget left, 0..Width pixels.
+type budgetBar struct {
+	Fill  float64
+	Class string
+	Title string
+}
+
+const budgetBarWidth = 120
+
+func newBudgetBar(remaining float64) budgetBar {
+	b := budgetBar{Title: "budget remaining " + percent(remaining)}
+	switch {
+	case math.IsNaN(remaining):
+		b.Class, b.Title = "unknown", "budget not known"
+	case remaining > 0.5:
+		b.Class = "good"
+	case remaining > 0.2:
+		b.Class = "warn"
+	default:
+		b.Class = "bad"
+	}
+	if !math.IsNaN(remaining) {
+		b.Fill = math.Round(math.Min(1, math.Max(0, remaining))*budgetBarWidth*10) / 10
+	}
+	return b
+}
+
+func (s *server) newRow(st *burnrate.Status) row {
+	sl := st.SLO
+	h := healthOf(st)
+	info := healthInfo[h]
+	rem := budgetRemaining(st)
+	r := row{
+		ID: sl.ID, Link: s.sloPath(sl.ID), Name: sl.Name, Service: sl.Service, Team: sl.Team,
+		Description: sl.Description, Health: h,
+		HealthClass: info.class, HealthLabel: info.label, HealthTitle: info.title,
+		Objective: objective(sl.Objective), Period: sl.Period.String(),
+		Budget: percent(rem), Bar: newBudgetBar(rem), Burn: unknown, Lasts: unknown,
+		Labels: sortedLabels(sl.Labels), Reason: st.Reason, remaining: rem,
+	}
+	if a, ok := paceRule(st); ok && st.State != burnrate.StateError {
+		r.Burn, r.BurnWindow = burn(a.LongBurnRate), burnrate.FormatWindow(a.Long)
+		r.BurnTitle = "burn rate over the last " + r.BurnWindow + "; the " + string(a.Severity) + " rule fires above " + burn(a.Factor)
+	}
+	switch {
+	case math.IsNaN(rem):
+	case rem <= 0:
+		r.Lasts = "spent"
+	case st.Budget.Exhausts:
+		r.Lasts = span(st.Budget.ExhaustedIn)
+	default:
+		r.Lasts = "not burning"
+	}
+	return r
+}
+
+func sortedLabels(m map[string]string) []label {
+	out := make([]label, 0, len(m))
+	for k, v := range m {
+		out = append(out, label{k, v})
+	}
+	slices.SortFunc(out, func(a, b label) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// worstFirst orders rows by budget left, unknown budgets last; ties by
+// urgency, then id.
+func worstFirst(a, b row) int {
+	an, bn := math.IsNaN(a.remaining), math.IsNaN(b.remaining)
+	switch {
+	case an && !bn:
+		return 1
+	case bn && !an:
+		return -1
+	case !an && a.remaining != b.remaining:
+		return cmp.Compare(a.remaining, b.remaining)
+	}
+	return cmp.Or(cmp.Compare(a.Health, b.Health), cmp.Compare(a.ID, b.ID))
+}
+
+func (s *server) overview(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot()
+	p := overviewPage{Layout: s.layout(snap, "Error budgets", "overview"), Filter: parseFilter(r.URL.Query())}
+	p.ClearLink = s.path("/")
+	if snap != nil {
+		s.fillOverview(&p, snap)
+	}
+	s.render(w, r, "overview", &p)
+}
+
+// fillOverview builds the overview of a snapshot under p.Filter.
+func (s *server) fillOverview(p *overviewPage, snap *Snapshot) {
+	teams, services := map[string]bool{}, map[string]bool{}
+	counts := map[health]int{}
+	rows := make([]row, 0, len(snap.Statuses))
+	for i := range snap.Statuses {
+		st := &snap.Statuses[i]
+		teams[st.SLO.Team], services[st.SLO.Service] = true, true
+		if !p.Filter.keeps(st) {
+			continue
+		}
+		rows = append(rows, s.newRow(st))
+		counts[rows[len(rows)-1].Health]++
+	}
+	p.Total, p.Shown = len(snap.Statuses), len(rows)
+	p.Teams, p.Services = sortedKeys(teams), sortedKeys(services)
+	slices.SortFunc(rows, worstFirst)
+	for h := healthPage; h <= healthOK; h++ {
+		if counts[h] > 0 {
+			p.Summary = append(p.Summary, summaryItem{Class: healthInfo[h].class, Label: healthInfo[h].label, Count: counts[h]})
+		}
+	}
+	for _, r := range rows {
+		if r.Health == healthPage || r.Health == healthTicket {
+			p.Firing = append(p.Firing, r)
+		}
+	}
+	p.Groups = s.groupRows(rows, p.Filter)
+}
+
+// groupRows groups sorted rows by team or service; a group's place is its
+// worst SLO's.
+func (s *server) groupRows(rows []row, f filter) []group {
+	if f.Group == "none" {
+		return []group{{Title: "All SLOs", Rows: rows}}
+	}
+	var out []group
+	index := map[string]int{}
+	for _, r := range rows {
+		key := r.Team
+		if f.Group == "service" {
+			key = r.Service
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			q := url.Values{f.Group: {key}}
+			if f.Group == "service" {
+				q.Set("group", "service")
+			}
+			out = append(out, group{Title: key, Kind: f.Group, Link: s.path("/") + "?" + q.Encode()})
+		}
+		out[i].Rows = append(out[i].Rows, r)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
