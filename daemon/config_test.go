@@ -32,8 +32,13 @@ func TestTheExampleConfigLoads(t *testing.T) {
 	if _, _, err := buildReceivers(cfg, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := cfg.router().Receivers(nil, "page", "burn"); strings.Join(got, ",") != "oncall-pagerduty,audit-webhook" {
+	// The page route continues, but no later route matches a page of no
+	// team: it goes to PagerDuty only; a ticket of no team to the default.
+	if got := cfg.router().Receivers(nil, "page", "burn"); strings.Join(got, ",") != "oncall-pagerduty" {
 		t.Errorf("page with no team goes to %v", got)
+	}
+	if got := cfg.router().Receivers(nil, "ticket", "burn"); strings.Join(got, ",") != "audit-webhook" {
+		t.Errorf("ticket with no team goes to %v", got)
 	}
 }
 
