@@ -7,9 +7,6 @@ import (
 	"github.com/burnwatch/burnwatch/slo"
 )
 
-// workbookPeriod is the period the SRE Workbook's policy was written for.
-const workbookPeriod = 30 * 24 * time.Hour
-
 // workbook is the SRE Workbook's multi-window multi-burn-rate policy
 // ("Alerting on SLOs", table 5-8), one line per window. Each window guards a
 // share of a 30-day budget; for other periods the shares stay and the

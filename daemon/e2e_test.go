@@ -76,9 +76,8 @@ func (e *exporter) slow(id string) bool {
 
 // sink is a webhook receiver that keeps what it got.
 type sink struct {
-	mu   sync.Mutex
-	got  []map[string]any
-	hang chan struct{} // while open, requests hang
+	mu  sync.Mutex
+	got []map[string]any
 }
 
 func (s *sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/burnwatch/burnwatch/burnrate"
 )
@@ -39,7 +40,7 @@ func newMetrics(reg prometheus.Registerer, d *Daemon) *metrics {
 		}),
 	}
 	reg.MustRegister(m.duration, m.queries, m.queriesTotal, m.queryErrors, m.missed, m.reloadSuccess, m.reloadTimestamp,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		outboxCollector{d}, sloCollector{d})
 	return m
 }
