@@ -53,7 +53,8 @@ type Options struct {
 	// Logger receives request failures. Default slog.Default().
 	Logger *slog.Logger
 	// Mount adds routes of the caller's own (the demo's inbox and trace
-	// viewer). They sit behind the same security headers and auth.
+	// viewer), below the ExternalURL's path prefix. They sit behind the
+	// same security headers and auth, and may use any method.
 	Mount func(r chi.Router)
 }
 
