@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -213,7 +214,7 @@ func dashboardURL(external string) func(string) string {
 	}
 	return func(id string) string {
 		u := *base
-		u.Path = web.SLOPath(id)
+		u.Path = path.Join(base.Path, web.SLOPath(id))
 		return u.String()
 	}
 }
