@@ -278,8 +278,9 @@ func truthRatio(tr traffic, at, w time.Duration) float64 {
 
 // TestTiledWindowsMatchExactIncrease measures the tiles against increase()
 // over the whole window and against the traffic that was really generated,
-// on a week with incidents, every 20 minutes (off the tile boundaries). The tiles must be within 1%
-// of the truth, and take the same page and ticket decisions as increase().
+// on a week with incidents, every 20 minutes (off the tile boundaries). The
+// tiles must be within 1% of the truth, and take the same page and ticket
+// decisions as increase().
 // increase() itself extrapolates at the window's edges: where a window
 // starts or ends on the edge of an incident it is off the truth by up to a
 // scrape interval's worth of the incident, so its distance to the tiles is
