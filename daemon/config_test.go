@@ -82,3 +82,12 @@ func TestSecretsNeverShowInErrors(t *testing.T) {
 		t.Errorf("error shows the secret: %v", err)
 	}
 }
+
+func TestASecretFileMustBeASmallRegularFile(t *testing.T) {
+	for _, file := range []string{"/dev/zero", t.TempDir()} {
+		path := writeConfig(t, "prometheus: {url: http://127.0.0.1:9090, bearer_token: {file: "+file+"}}\nspecs: [specs]\n")
+		if _, err := LoadConfig(path); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("secret file %s: error %v, want one saying it is not a regular file", file, err)
+		}
+	}
+}

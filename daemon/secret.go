@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func (s *Secret) resolve(dir string) error {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(dir, path)
 		}
-		data, err := os.ReadFile(path)
+		data, err := readSecretFile(path)
 		if err != nil {
 			return fmt.Errorf("read secret file: %w", err)
 		}
@@ -80,4 +81,31 @@ func (s *Secret) resolve(dir string) error {
 		return fmt.Errorf("secret from %s is empty", s)
 	}
 	return nil
+}
+
+// maxSecret bounds a secret file: a token or URL, not a stream.
+const maxSecret = 64 << 10
+
+// readSecretFile reads a regular file of at most maxSecret bytes.
+func readSecretFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxSecret+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxSecret {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxSecret)
+	}
+	return data, nil
 }
