@@ -100,21 +100,18 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // LoadConfig reads, defaults and validates a config file, and resolves its
-// secrets. Errors name the file.
-func LoadConfig(path string) (*Config, error) {
+// secrets. Errors name the file. Routes may name the extra receivers as well
+// as the config's own (the demo's built-in inbox).
+func LoadConfig(path string, extraReceivers ...string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	cfg, err := ParseConfig(path, data)
-	if err != nil {
-		return nil, err
-	}
-	return cfg, nil
+	return ParseConfig(path, data, extraReceivers...)
 }
 
 // ParseConfig parses config text read from path.
-func ParseConfig(path string, data []byte) (*Config, error) {
+func ParseConfig(path string, data []byte, extraReceivers ...string) (*Config, error) {
 	cfg := &Config{path: path}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -122,7 +119,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	cfg.defaults()
-	if err := cfg.validate(); err != nil {
+	if err := cfg.validate(extraReceivers); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
@@ -156,7 +153,7 @@ func relTo(dir, p string) string {
 }
 
 // validate checks the config and resolves its secrets.
-func (c *Config) validate() error {
+func (c *Config) validate(extraReceivers []string) error {
 	dir := filepath.Dir(c.path)
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -186,13 +183,16 @@ func (c *Config) validate() error {
 		fail("alerting.failing_severity %q is neither page nor ticket", s)
 	}
 	names := map[string]bool{}
+	for _, n := range extraReceivers {
+		names[n] = true
+	}
 	for i := range c.Receivers {
 		r := &c.Receivers[i]
 		if err := r.resolve(dir); err != nil {
 			fail("receivers[%d] %q: %w", i, r.Name, err)
 		}
 		if names[r.Name] {
-			fail("receivers[%d]: the name %q is used twice", i, r.Name)
+			fail("receivers[%d]: the name %q is used twice (or by a built-in receiver)", i, r.Name)
 		}
 		names[r.Name] = true
 	}
@@ -217,7 +217,7 @@ func (c *Config) validate() error {
 		}
 	}
 	known("default_receivers", c.DefaultReceivers)
-	if len(c.Receivers) > 0 && len(c.DefaultReceivers) == 0 && !hasCatchAll(c.Routes) {
+	if len(names) > 0 && len(c.DefaultReceivers) == 0 && !hasCatchAll(c.Routes) {
 		fail("default_receivers: name the receivers of notifications no route matches")
 	}
 	if c.Web.BearerToken.Set() {

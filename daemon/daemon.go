@@ -41,7 +41,8 @@ type Options struct {
 	// Querier replaces the config's Prometheus (the demo passes the
 	// embedded engine); nil means the config's.
 	Querier Querier
-	// ExtraReceivers are added to the config's (the demo's inbox).
+	// ExtraReceivers are added to the config's (the demo's inbox); routes
+	// and default_receivers may name them.
 	ExtraReceivers map[string]alerting.Receiver
 	// Mount adds routes to the dashboard.
 	Mount func(r chi.Router)
@@ -55,7 +56,12 @@ type Options struct {
 	// Unscheduled makes Run serve and deliver without evaluating on its own
 	// schedule: the caller calls Evaluate (the demo's simulated-time tests).
 	Unscheduled bool
-	Logger      *slog.Logger
+	// Listener, when set, is where Run serves instead of the config's
+	// listen_address (a caller that needs the port before Run).
+	Listener net.Listener
+	// Now is the clock of deliveries' retries; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Daemon is a running burnwatch: config, SLOs, evaluator, alert manager,
@@ -87,7 +93,7 @@ func New(opts Options) (*Daemon, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	cfg, err := LoadConfig(opts.ConfigPath)
+	cfg, err := LoadConfig(opts.ConfigPath, extraNames(opts.ExtraReceivers)...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +111,7 @@ func New(opts Options) (*Daemon, error) {
 	d := &Daemon{opts: opts, log: opts.Logger, store: store, cfg: cfg, slos: slos}
 	reg := prometheus.NewRegistry()
 	d.metrics = newMetrics(reg, d)
-	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(reg), Logger: d.log})
+	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(reg), Logger: d.log, Now: opts.Now})
 	if d.querier, err = d.newQuerier(cfg); err != nil {
 		store.Close()
 		return nil, err
@@ -138,6 +144,14 @@ func New(opts Options) (*Daemon, error) {
 	}
 	d.metrics.reloadOK(true)
 	return d, nil
+}
+
+func extraNames(extra map[string]alerting.Receiver) []string {
+	names := make([]string, 0, len(extra))
+	for name := range extra {
+		names = append(names, name)
+	}
+	return names
 }
 
 func loadSpecs(cfg *Config, links *slo.LinkTemplate) ([]*slo.SLO, error) {
@@ -222,13 +236,20 @@ func dashboardURL(external string) func(string) string {
 // Handler serves the dashboard, its API, /metrics, /healthz and /readyz.
 func (d *Daemon) Handler() http.Handler { return d.handler }
 
+// Close releases the store of a daemon that is not run; Run closes it when
+// it returns.
+func (d *Daemon) Close() error { return d.store.Close() }
+
 // Run evaluates on schedule, delivers notifications and serves HTTP until
-// ctx ends; then it shuts down gracefully.
+// ctx ends; then it shuts down gracefully and closes the store.
 func (d *Daemon) Run(ctx context.Context) error {
 	defer d.store.Close()
-	ln, err := net.Listen("tcp", d.cfg.ListenAddress)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", d.cfg.ListenAddress, err)
+	ln := d.opts.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", d.cfg.ListenAddress); err != nil {
+			return fmt.Errorf("listen on %s: %w", d.cfg.ListenAddress, err)
+		}
 	}
 	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second}
 	if d.opts.Listening != nil {
@@ -237,6 +258,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.log.Info("burnwatch listening", "address", ln.Addr().String(), "slos", len(d.slos), "evaluation_interval", time.Duration(d.cfg.EvaluationInterval))
 
 	var wg sync.WaitGroup
+	var err error
 	errc := make(chan error, 1)
 	wg.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

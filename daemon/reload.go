@@ -99,7 +99,7 @@ func (d *Daemon) Reload() error {
 }
 
 func (d *Daemon) reload() error {
-	cfg, err := LoadConfig(d.opts.ConfigPath)
+	cfg, err := LoadConfig(d.opts.ConfigPath, extraNames(d.opts.ExtraReceivers)...)
 	if err != nil {
 		return err
 	}

@@ -29,14 +29,8 @@ listen_address: %[1]q
 external_url: %[2]q
 alerting:
   max_traces: 5
-# "inbox" is the demo's built-in receiver (daemon.Options.ExtraReceivers),
-# which replaces this stand-in of the same name: the config may only route
-# to receivers it declares, and a declared receiver needs a destination.
-# The stand-in's URL is the inbox page; nothing is ever posted to it.
-receivers:
-  - name: inbox
-    webhook:
-      url: {file: inbox-url}
+# "inbox" is the demo's built-in receiver (daemon.Options.ExtraReceivers):
+# it keeps the Slack and PagerDuty payloads that would have been sent.
 default_receivers: [inbox]
 `
 
@@ -60,9 +54,6 @@ func writeConfig(dir, listen, externalURL string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write the example specs: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "inbox-url"), []byte(externalURL+"/demo/inbox\n"), 0o600); err != nil {
-		return "", fmt.Errorf("write config: %w", err)
-	}
 	path := filepath.Join(dir, "burnwatch.yaml")
 	if err := os.WriteFile(path, fmt.Appendf(nil, configTemplate, listen, externalURL, evaluationInterval), 0o600); err != nil {
 		return "", fmt.Errorf("write config: %w", err)
@@ -70,25 +61,22 @@ func writeConfig(dir, listen, externalURL string) (string, error) {
 	return path, nil
 }
 
-// resolveListen checks that addr can be listened on and, for port 0,
-// picks the free port the daemon will listen on: the config, the trace
-// links and the printed URLs need the real port before the daemon starts.
-// It returns the address and the URL people reach it at.
-func resolveListen(addr string) (listen, url string, err error) {
+// listen opens the dashboard's listener; the config, the trace links and
+// the printed URLs need its real port (addr may say port 0) before the
+// daemon starts, and the daemon serves on this very listener. It returns the
+// listener and the URL people reach it at.
+func listen(addr string) (net.Listener, string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", "", fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, "", fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	listen = ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		return "", "", fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	host, port, err := net.SplitHostPort(listen)
+	host, port, err := net.SplitHostPort(ln.Addr().String())
 	if err != nil {
-		return "", "", fmt.Errorf("listen on %s: %w", addr, err)
+		ln.Close()
+		return nil, "", fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1" // all interfaces: link to the loopback one
 	}
-	return listen, "http://" + net.JoinHostPort(host, port), nil
+	return ln, "http://" + net.JoinHostPort(host, port), nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,9 +38,7 @@ type Options struct {
 	Start time.Time
 	// Simulated leaves time to the caller: Run serves pages and delivers
 	// notifications but neither writes traffic nor evaluates; Advance does
-	// both up to a given time. Simulated time must not run ahead of the
-	// wall clock: the daemon's dispatcher delivers a notification once the
-	// wall clock reaches its evaluation time.
+	// both up to a given time, and the dispatcher's clock follows it.
 	Simulated bool
 	// Listening receives the dashboard's address once it listens.
 	Listening chan<- string
@@ -52,17 +51,22 @@ type Options struct {
 // embedded engine with 30 days of history, the workload writer, the inbox
 // and the trace store.
 type Demo struct {
-	opts    Options
-	dir     string
-	temp    bool
-	url     string
-	start   time.Time
-	script  Script
-	traces  *traceStore
-	writer  *writer
-	engine  *prom.Embedded
-	inbox   *Inbox
-	daemon  *daemon.Daemon
+	opts   Options
+	dir    string
+	temp   bool
+	url    string
+	start  time.Time
+	script Script
+	traces *traceStore
+	writer *writer
+	engine *prom.Embedded
+	inbox  *Inbox
+	daemon *daemon.Daemon
+	// listener is the dashboard's, open from New on; the daemon's Run
+	// serves on it and closes it.
+	listener net.Listener
+	// ran is set once Run has handed the daemon (and its store) over.
+	ran     bool
 	started time.Duration // how long New took
 }
 
@@ -88,12 +92,13 @@ func New(ctx context.Context, opts Options) (_ *Demo, err error) {
 			err = errors.Join(err, d.Close())
 		}
 	}()
-	listen, url, err := resolveListen(opts.Listen)
+	ln, url, err := listen(opts.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	d.listener = ln
 	d.url = url
-	config, err := writeConfig(d.dir, listen, url)
+	config, err := writeConfig(d.dir, ln.Addr().String(), url)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -118,6 +123,8 @@ func New(ctx context.Context, opts Options) (_ *Demo, err error) {
 		Listening:      opts.Listening,
 		TraceLinks:     links,
 		Unscheduled:    opts.Simulated,
+		Listener:       ln,
+		Now:            d.clock(),
 		Logger:         opts.Logger,
 	})
 	if err != nil {
@@ -160,6 +167,7 @@ func (d *Demo) Run(ctx context.Context) error {
 	if !d.opts.Simulated {
 		wg.Go(func() { d.live(ctx) })
 	}
+	d.ran = true
 	err := d.daemon.Run(ctx)
 	cancel()
 	wg.Wait()
@@ -204,6 +212,14 @@ func (d *Demo) Advance(ctx context.Context, at time.Time) (burnrate.Result, erro
 // daemon's store is closed when Run returns.
 func (d *Demo) Close() error {
 	var errs []error
+	if d.daemon != nil && !d.ran {
+		errs = append(errs, d.daemon.Close())
+		d.daemon = nil
+	}
+	if d.listener != nil && !d.ran {
+		d.listener.Close()
+		d.listener = nil
+	}
 	if d.engine != nil {
 		errs = append(errs, d.engine.Close())
 		d.engine = nil
@@ -218,6 +234,15 @@ func (d *Demo) Close() error {
 }
 
 // now is the demo's current time: as far as traffic has been written.
+// clock is the dispatcher's clock: the demo's on simulated time, so that a
+// notification is due at its evaluation time; the wall clock otherwise.
+func (d *Demo) clock() func() time.Time {
+	if d.opts.Simulated {
+		return d.now
+	}
+	return nil
+}
+
 func (d *Demo) now() time.Time {
 	d.writer.mu.Lock()
 	defer d.writer.mu.Unlock()
