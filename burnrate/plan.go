@@ -51,13 +51,22 @@ func (src *source) query(window time.Duration) (string, error) {
 	return fmt.Sprintf("sum by (%s) (increase(%s[%s]))", strings.Join(src.by, ", "), src.selector, w), nil
 }
 
+// lookback is how far back an instant selector finds a series' last sample
+// (Prometheus' default lookback delta).
+const lookback = 5 * time.Minute
+
 // diffQuery returns the PromQL for a counter source's increase over the
 // interval [t − offset − length, t − offset], evaluated at t. It is the
 // difference of the counter's last values at the interval's two ends, so
 // that adjacent intervals add up to the exact increase between their outer
 // ends; increase() would extrapolate every interval from its own samples and
-// be off by part of a scrape interval wherever the rate changes. A series
-// that reset inside the interval, or that is new, falls back to increase().
+// be off by part of a scrape interval wherever the rate changes.
+//
+// A series that reset falls back to increase(). The reset check reaches a
+// lookback further back than the interval: the value at the interval's start
+// is the last sample before it, up to a lookback earlier, and a reset
+// between that sample and the interval's first one must be seen too. A new
+// series has no value at the start and falls back as well.
 func (src *source) diffQuery(length, offset time.Duration) string {
 	w := FormatWindow(length)
 	off := ""
@@ -65,8 +74,8 @@ func (src *source) diffQuery(length, offset time.Duration) string {
 		off = " offset " + FormatWindow(offset)
 	}
 	sel := src.selector
-	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[2]s]%[3]s) == 0)) or increase(%[1]s[%[2]s]%[3]s)",
-		sel, w, off, FormatWindow(offset+length))
+	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[5]s]%[3]s) == 0)) or increase(%[1]s[%[2]s]%[3]s)",
+		sel, w, off, FormatWindow(offset+length), FormatWindow(length+lookback))
 	if len(src.by) == 0 {
 		return fmt.Sprintf("sum(%s)", inner)
 	}

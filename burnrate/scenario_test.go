@@ -390,3 +390,44 @@ func TestCounterResetsAndVanishingSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestAResetBetweenScrapesAtATileBoundary restarts the process between the
+// last scrape before a tile boundary and the first after it: the tile's
+// start value is from before the reset, its end value from after, and the
+// tile must notice and fall back to increase() instead of going negative.
+func TestAResetBetweenScrapesAtATileBoundary(t *testing.T) {
+	// Scrapes every 30 s at :15 and :45; 10 calls a second, 1% errors; the
+	// restart at 3h14m50s falls between the scrapes around the 3h15m
+	// boundary.
+	restart := 3*time.Hour + 14*time.Minute + 50*time.Second
+	var ok, bad strings.Builder
+	for i := range 6 * 120 {
+		at := time.Duration(i)*30*time.Second + 15*time.Second
+		if at > restart {
+			at -= restart
+		}
+		ok.WriteString(strconv.FormatFloat(9.9*at.Seconds(), 'f', -1, 64) + " ")
+		bad.WriteString(strconv.FormatFloat(0.1*at.Seconds(), 'f', -1, 64) + " ")
+	}
+	eng, err := prom.NewEmbedded(prom.EmbeddedOptions{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	err = eng.Load(context.Background(), epoch.Add(15*time.Second), 30*time.Second, fmt.Sprintf(
+		"traces_span_metrics_calls_total{service_name=\"checkout\",status_code=\"STATUS_CODE_UNSET\"} %s\n"+
+			"traces_span_metrics_calls_total{service_name=\"checkout\",status_code=\"STATUS_CODE_ERROR\"} %s\n", ok.String(), bad.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := loadSLO(t, errorsSpec)
+	ev := burnrate.NewEvaluator(burnrate.Options{})
+	for at := 3 * time.Hour; at <= 5*time.Hour+30*time.Minute; at += 5 * time.Minute {
+		w, _ := ev.Evaluate(context.Background(), eng, []*slo.SLO{s}, epoch.Add(at)).Statuses[0].Window(2 * time.Hour)
+		// 10 calls a second: 72,000 in two hours, give or take the few
+		// seconds of the restart.
+		if w.Valid < 71_500 || w.Valid > 72_500 || math.Abs(w.ErrorRatio-0.01) > 0.0005 {
+			t.Errorf("at %s the 2h window has %.0f valid events and error ratio %.4f, want about 72000 and 0.01", at, w.Valid, w.ErrorRatio)
+		}
+	}
+}
