@@ -1,0 +1,238 @@
+// Command cycles runs burnwatch evaluation cycles against a Prometheus, in
+// a process of its own so that its memory is burnwatch's alone, and prints
+// what they cost as JSON. The scale suite runs it; it is not part of
+// burnwatch.
+//
+// It loads SLO sets (-set N=DIR, smallest first), evaluates the last, and
+// largest, once (the first cycle, which builds the tiles of long windows),
+// then steps the same evaluator through -cycles steady cycles of each set
+// in turn, -step apart in simulated time. The sets must share their
+// sources (the same metrics and thresholds), so that the first cycle's
+// tiles serve them all. Every cycle goes through a querier that asks
+// Prometheus for query statistics (stats=all), to count the samples it
+// read; -check cycles of the last set then go through prom.NewHTTP, the
+// daemon's querier, to compare their wall time.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/burnwatch/burnwatch/bench/internal/statsquery"
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/prom"
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// Result is what a run measured.
+type Result struct {
+	First Cycle `json:"first"`
+	// PeakRSSFirst is the process's peak resident set size (VmHWM) after
+	// the first cycle, in bytes; PeakRSS the peak at the end.
+	PeakRSSFirst int64 `json:"peak_rss_first_bytes"`
+	PeakRSS      int64 `json:"peak_rss_bytes"`
+	Sets         []Set `json:"sets"`
+	// Check are the steady cycles of the last set through prom.NewHTTP.
+	Check []Cycle `json:"check"`
+}
+
+// Set is one SLO set's steady cycles.
+type Set struct {
+	SLOs   int           `json:"slos"`
+	Load   time.Duration `json:"load_ns"`
+	Cycles []Cycle       `json:"cycles"`
+	// RSS is the resident set size after the set's cycles, and HeapInuse
+	// the Go heap in use after a collection then, in bytes.
+	RSS       int64 `json:"rss_bytes"`
+	HeapInuse int64 `json:"heap_inuse_bytes"`
+}
+
+// Cycle is one timed cycle and what it cost Prometheus.
+type Cycle struct {
+	Wall    time.Duration `json:"wall_ns"`
+	Queries int           `json:"queries"`
+	// Samples and Exec are the sums of the queries' totalQueryableSamples
+	// and execTotalTime; PromCPU is Prometheus' process CPU time over the
+	// cycle. All three are zero for cycles through prom.NewHTTP.
+	Samples int64         `json:"samples"`
+	Exec    time.Duration `json:"exec_ns"`
+	PromCPU time.Duration `json:"prom_cpu_ns"`
+	// NotOK counts SLOs whose state was error or no data.
+	NotOK int `json:"not_ok"`
+}
+
+// setFlags collects -set N=DIR.
+type setFlags []string
+
+func (s *setFlags) String() string     { return strings.Join(*s, ",") }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+func main() {
+	var sets setFlags
+	url := flag.String("prometheus", "", "Prometheus base URL")
+	flag.Var(&sets, "set", "an SLO set, NAME=DIR of spec files; repeat, smallest first")
+	at := flag.Int64("at", 0, "first cycle's time, Unix seconds")
+	cycles := flag.Int("cycles", 10, "steady cycles per set")
+	check := flag.Int("check", 3, "steady cycles of the last set through prom.NewHTTP")
+	step := flag.Duration("step", 30*time.Second, "time between cycles")
+	flag.Parse()
+	res, err := run(*url, sets, time.Unix(*at, 0), *cycles, *check, *step)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cycles:", err)
+		os.Exit(1)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
+		fmt.Fprintln(os.Stderr, "cycles:", err)
+		os.Exit(1)
+	}
+}
+
+func run(url string, sets []string, at time.Time, cycles, check int, step time.Duration) (*Result, error) {
+	if len(sets) == 0 {
+		return nil, errors.New("no -set")
+	}
+	var loaded [][]*slo.SLO
+	var loads []time.Duration
+	for _, s := range sets {
+		_, dir, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, fmt.Errorf("-set %q: want NAME=DIR", s)
+		}
+		began := time.Now()
+		set, diags := slo.Load(os.DirFS(dir), ".")
+		if len(diags) > 0 {
+			return nil, fmt.Errorf("load %s: %s (and %d more)", dir, diags[0], len(diags)-1)
+		}
+		loaded = append(loaded, set.SLOs)
+		loads = append(loads, time.Since(began))
+	}
+	sq := statsquery.New(url)
+	p := promCPU{url: url}
+	ev := burnrate.NewEvaluator(burnrate.Options{})
+	res := &Result{}
+	var err error
+	if res.First, err = cycle(ev, sq, &p, loaded[len(loaded)-1], at); err != nil {
+		return nil, err
+	}
+	if res.PeakRSSFirst, err = procStatus("VmHWM"); err != nil {
+		return nil, err
+	}
+	for i, slos := range loaded {
+		set := Set{SLOs: len(slos), Load: loads[i]}
+		for range cycles {
+			at = at.Add(step)
+			c, err := cycle(ev, sq, &p, slos, at)
+			if err != nil {
+				return nil, err
+			}
+			set.Cycles = append(set.Cycles, c)
+		}
+		runtime.GC()
+		debug.FreeOSMemory()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		set.HeapInuse = int64(ms.HeapInuse)
+		if set.RSS, err = procStatus("VmRSS"); err != nil {
+			return nil, err
+		}
+		res.Sets = append(res.Sets, set)
+	}
+	q, err := prom.NewHTTP(prom.HTTPOptions{URL: url, Timeout: 5 * time.Minute, Retries: -1, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, err
+	}
+	for range check {
+		at = at.Add(step)
+		c, err := cycle(ev, q, nil, loaded[len(loaded)-1], at)
+		if err != nil {
+			return nil, err
+		}
+		res.Check = append(res.Check, c)
+	}
+	if res.PeakRSS, err = procStatus("VmHWM"); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// cycle evaluates once and measures it; p, when not nil, reads
+// Prometheus' CPU time around it.
+func cycle(ev *burnrate.Evaluator, q burnrate.Querier, p *promCPU, slos []*slo.SLO, at time.Time) (Cycle, error) {
+	var cpu0 time.Duration
+	if p != nil {
+		var err error
+		if cpu0, err = p.read(); err != nil {
+			return Cycle{}, err
+		}
+	}
+	began := time.Now()
+	r := ev.Evaluate(context.Background(), q, slos, at)
+	c := Cycle{Wall: time.Since(began), Queries: r.Queries}
+	for _, st := range r.Statuses {
+		if st.State == burnrate.StateError || st.State == burnrate.StateNoData {
+			c.NotOK++
+		}
+	}
+	if sq, ok := q.(*statsquery.Querier); ok {
+		cost := sq.Take()
+		c.Samples, c.Exec = cost.Samples, cost.Exec
+	}
+	if p != nil {
+		cpu1, err := p.read()
+		if err != nil {
+			return Cycle{}, err
+		}
+		c.PromCPU = cpu1 - cpu0
+	}
+	return c, nil
+}
+
+// promCPU reads Prometheus' process_cpu_seconds_total.
+type promCPU struct{ url string }
+
+func (p promCPU) read() (time.Duration, error) {
+	resp, err := http.Get(p.url + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "process_cpu_seconds_total "); ok {
+			s, err := strconv.ParseFloat(v, 64)
+			return time.Duration(s * float64(time.Second)), err
+		}
+	}
+	return 0, errors.Join(errors.New("no process_cpu_seconds_total in Prometheus' metrics"), sc.Err())
+}
+
+// procStatus reads a size in kB from /proc/self/status, in bytes.
+func procStatus(field string) (int64, error) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("parse %s %q: %w", field, rest, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc/self/status", field)
+}
