@@ -45,6 +45,10 @@ fuzz: ## A short run of every fuzz target (FUZZTIME each).
 .PHONY: test
 test: deps lint unit fuzz ## Everything CI runs: deps, lint, race tests, fuzz.
 
+.PHONY: bench
+bench: ## Sloth differential test, alert quality and scale suites on real Prometheus; writes bench/results/REPORT.md.
+	GO=$(GO) ./bench/run.sh
+
 .PHONY: run-validate
 run-validate: ## Validate the example specs.
 	$(GO) run ./cmd/burnwatch validate specs/
