@@ -2,6 +2,7 @@ package burnrate
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ type source struct {
 	// selector and by describe a counter source.
 	selector string
 	by       []string
+	// metric and matchers are a counter source's selector, before the
+	// matchers that narrow it to its readers' label values.
+	metric   string
+	matchers []*labels.Matcher
 	// expr is a template with {{.window}} for an expression source.
 	expr string
 	// windows are the window lengths readers need, sorted.
@@ -206,6 +211,7 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 			sp.good.src = fam.buckets
 		}
 	}
+	narrow(p)
 	// Each source is queried over every window one of its readers needs.
 	need := map[*source]map[time.Duration]bool{}
 	for _, sp := range p.slos {
@@ -231,8 +237,66 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 }
 
 func counterSource(metric string, matchers []*labels.Matcher, by []string) *source {
-	sel := slo.Selector(metric, matchers)
-	return &source{id: "sum by (" + strings.Join(by, ",") + ") " + sel, selector: sel, by: by}
+	src := &source{metric: metric, matchers: matchers, by: by}
+	src.setSelector(nil)
+	return src
+}
+
+func (src *source) setSelector(extra []*labels.Matcher) {
+	src.selector = slo.Selector(src.metric, append(append([]*labels.Matcher{}, src.matchers...), extra...))
+	src.id = "sum by (" + strings.Join(src.by, ",") + ") " + src.selector
+}
+
+// maxNarrow is the most label values a merged query names in a regular
+// expression; beyond it, the query reads every series of the metric.
+const maxNarrow = 64
+
+// narrow restricts each merged counter source to the label values its
+// readers ask for: a few SLOs on a metric with thousands of series then read
+// only their own series instead of all of them. A label whose readers ask
+// for more than maxNarrow values is left open.
+func narrow(p *plan) {
+	values := map[*source][]map[string]bool{}
+	for _, sp := range p.slos {
+		for _, r := range []*ref{sp.valid, sp.good, sp.bad} {
+			if r == nil || !r.src.counter() || len(r.src.by) == 0 {
+				continue
+			}
+			if values[r.src] == nil {
+				values[r.src] = make([]map[string]bool, len(r.src.by))
+				for i := range r.src.by {
+					values[r.src][i] = map[string]bool{}
+				}
+			}
+			for i, v := range strings.Split(r.key, "\xff") {
+				if i < len(r.src.by) {
+					values[r.src][i][v] = true
+				}
+			}
+		}
+	}
+	for src, perLabel := range values {
+		var extra []*labels.Matcher
+		for i, name := range src.by {
+			if name == "le" || len(perLabel[i]) > maxNarrow {
+				continue
+			}
+			vals := make([]string, 0, len(perLabel[i]))
+			for v := range perLabel[i] {
+				vals = append(vals, v)
+			}
+			slices.Sort(vals)
+			if len(vals) == 1 {
+				extra = append(extra, labels.MustNewMatcher(labels.MatchEqual, name, vals[0]))
+				continue
+			}
+			for j, v := range vals {
+				vals[j] = regexp.QuoteMeta(v)
+			}
+			extra = append(extra, labels.MustNewMatcher(labels.MatchRegexp, name, strings.Join(vals, "|")))
+		}
+		src.setSelector(extra)
+	}
 }
 
 func exprSource(expr string) *source {

@@ -84,7 +84,9 @@ func TestSLOsOnOneHistogramShareOneQueryPerWindow(t *testing.T) {
 	q := &recordingQuerier{}
 	at := time.Date(2026, 3, 1, 12, 0, 30, 0, time.UTC)
 	burnrate.NewEvaluator(burnrate.Options{Exact: true}).Evaluate(context.Background(), q, manySLOs(t, 4), at)
-	want := `sum by (service_name, span_name, le) (increase(traces_span_metrics_duration_milliseconds_bucket{le=~"250|250\\.0|2000|2000\\.0"}[1h]))`
+	// One query answers both thresholds of every SLO, and names the few
+	// series it needs rather than reading the whole metric.
+	want := `sum by (service_name, span_name, le) (increase(traces_span_metrics_duration_milliseconds_bucket{le=~"250|250\\.0|2000|2000\\.0", service_name=~"svc-0|svc-1|svc-2|svc-3", span_name=~"op-0|op-1|op-2|op-3"}[1h]))`
 	found := false
 	for _, expr := range q.queries {
 		if strings.Contains(expr, "[1h]") && strings.Contains(expr, "_bucket") {
