@@ -24,7 +24,7 @@ import (
 // sizes are the numbers of SLOs measured, smallest first.
 var sizes = []int{100, 1000, 10000}
 
-// Steady cycles per size, and cycles of the largest size through
+// Steady cycles per size through the statistics querier, then through
 // prom.NewHTTP.
 const (
 	steadyCycles = 10
@@ -47,7 +47,7 @@ func measured() (first, last []fleetSLO) {
 // size is what one size measured.
 type size struct {
 	n       int
-	bw      setJSON
+	bw      cyclesResult
 	sloth   slothCost
 	live    liveCost
 	ruleGen time.Duration
@@ -58,7 +58,7 @@ func TestScale(t *testing.T) {
 	slothrules := report.SlothRules(t)
 	work := t.TempDir()
 	end := time.Now().Truncate(time.Minute).Add(-time.Minute)
-	at := end.Add(-time.Duration(len(sizes)*steadyCycles+checkCycles+1) * ruleInterval)
+	at := end.Add(-time.Duration(steadyCycles+checkCycles+1) * ruleInterval)
 
 	// Sloth's rules are generated while the blocks are written.
 	results := make([]*size, len(sizes))
@@ -101,18 +101,13 @@ func TestScale(t *testing.T) {
 		t.Fatalf("%s: %v\n%s", build, err, out)
 	}
 
-	var bw cyclesResult
 	var perRule perSLOCost
 	t.Run("burnwatch cycles and Sloth's rules one by one", func(t *testing.T) {
 		srv := startWithBlocks(t, stage, end, promtest.Options{})
-		var sets []string
-		for _, n := range sizes {
-			sets = append(sets, fmt.Sprintf("%d=%s", n, specs[n][0]))
-		}
-		bw = runCycles(t, cycles, srv.URL, sets, at)
-		for i, r := range results {
-			r.bw = bw.Sets[i]
-			t.Logf("%d SLOs: steady p50 %s, %s samples", r.n, report.Percentile(r.bw.walls(), 50), report.Count(int64(r.bw.mean().Samples)))
+		for _, r := range results {
+			r.bw = runCycles(t, cycles, srv.URL, specs[r.n][0], at)
+			t.Logf("%d SLOs: first cycle %s, steady p50 %s, %s samples, peak RSS %s", r.n, r.bw.First.Wall,
+				report.Percentile(r.bw.walls(), 50), report.Count(r.bw.mean().Samples), report.MiB(r.bw.PeakRSS))
 		}
 		perRule = measureRules(t, srv, specs[sizes[len(sizes)-1]][1], first, last, end.Add(-10*time.Minute))
 	})
@@ -125,7 +120,7 @@ func TestScale(t *testing.T) {
 			t.Logf("%d SLOs: %+v", r.n, r.live)
 		})
 	}
-	report.Write(t, dir, "scale", render(results, bw, perRule, samples, writeTime))
+	report.Write(t, dir, "scale", render(results, perRule, samples, writeTime))
 }
 
 // genDone reports the end of a size's rule generation.
@@ -138,17 +133,12 @@ type genResult struct {
 
 // cyclesResult is ./cycles' output.
 type cyclesResult struct {
-	First        cycleJSON   `json:"first"`
-	PeakRSSFirst int64       `json:"peak_rss_first_bytes"`
-	PeakRSS      int64       `json:"peak_rss_bytes"`
-	Sets         []setJSON   `json:"sets"`
-	Check        []cycleJSON `json:"check"`
-}
-
-type setJSON struct {
 	SLOs      int           `json:"slos"`
 	Load      time.Duration `json:"load_ns"`
-	Cycles    []cycleJSON   `json:"cycles"`
+	First     cycleJSON     `json:"first"`
+	Steady    []cycleJSON   `json:"steady"`
+	Check     []cycleJSON   `json:"check"`
+	PeakRSS   int64         `json:"peak_rss_bytes"`
 	RSS       int64         `json:"rss_bytes"`
 	HeapInuse int64         `json:"heap_inuse_bytes"`
 }
@@ -162,7 +152,7 @@ type cycleJSON struct {
 	NotOK   int           `json:"not_ok"`
 }
 
-func (s setJSON) walls() []time.Duration { return walls(s.Cycles) }
+func (c cyclesResult) walls() []time.Duration { return walls(c.Steady) }
 
 func walls(cs []cycleJSON) []time.Duration {
 	var out []time.Duration
@@ -172,36 +162,32 @@ func walls(cs []cycleJSON) []time.Duration {
 	return out
 }
 
-// mean is the mean steady cycle of a set.
-func (s setJSON) mean() cycleJSON {
+// mean is the mean steady cycle.
+func (c cyclesResult) mean() cycleJSON {
 	var m cycleJSON
-	for _, c := range s.Cycles {
-		m.Queries += c.Queries
-		m.Samples += c.Samples
-		m.Exec += c.Exec
-		m.PromCPU += c.PromCPU
+	for _, s := range c.Steady {
+		m.Samples += s.Samples
+		m.Exec += s.Exec
+		m.PromCPU += s.PromCPU
 	}
-	n := len(s.Cycles)
-	return cycleJSON{Queries: m.Queries / n, Samples: m.Samples / int64(n), Exec: m.Exec / time.Duration(n), PromCPU: m.PromCPU / time.Duration(n)}
+	n := len(c.Steady)
+	return cycleJSON{Samples: m.Samples / int64(n), Exec: m.Exec / time.Duration(n), PromCPU: m.PromCPU / time.Duration(n)}
 }
 
-// meanQueries is the mean number of queries of a set's steady cycles.
-func (s setJSON) meanQueries() float64 {
+// meanQueries is the mean number of queries of a steady cycle.
+func (c cyclesResult) meanQueries() float64 {
 	q := 0
-	for _, c := range s.Cycles {
-		q += c.Queries
+	for _, s := range c.Steady {
+		q += s.Queries
 	}
-	return float64(q) / float64(len(s.Cycles))
+	return float64(q) / float64(len(c.Steady))
 }
 
-func runCycles(t *testing.T, bin, url string, sets []string, at time.Time) cyclesResult {
+// runCycles runs ./cycles on one SLO set.
+func runCycles(t *testing.T, bin, url, specs string, at time.Time) cyclesResult {
 	t.Helper()
-	args := []string{"-prometheus", url, "-at", strconv.FormatInt(at.Unix(), 10),
-		"-cycles", fmt.Sprint(steadyCycles), "-check", fmt.Sprint(checkCycles), "-step", ruleInterval.String()}
-	for _, s := range sets {
-		args = append(args, "-set", s)
-	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(bin, "-prometheus", url, "-specs", specs, "-at", strconv.FormatInt(at.Unix(), 10),
+		"-cycles", fmt.Sprint(steadyCycles), "-check", fmt.Sprint(checkCycles), "-step", ruleInterval.String())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -212,13 +198,9 @@ func runCycles(t *testing.T, bin, url string, sets []string, at time.Time) cycle
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("decode %s: %v", out, err)
 	}
-	all := append([]cycleJSON{res.First}, res.Check...)
-	for _, s := range res.Sets {
-		all = append(all, s.Cycles...)
-	}
-	for _, c := range all {
+	for _, c := range append(append([]cycleJSON{res.First}, res.Steady...), res.Check...) {
 		if c.NotOK > 0 {
-			t.Errorf("%d SLOs not evaluated (error or no data) in a cycle", c.NotOK)
+			t.Errorf("%d SLOs: %d not evaluated (error or no data) in a cycle", res.SLOs, c.NotOK)
 			break
 		}
 	}

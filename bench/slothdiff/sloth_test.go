@@ -13,6 +13,7 @@ import (
 
 	"github.com/burnwatch/burnwatch/bench/internal/report"
 	"github.com/burnwatch/burnwatch/bench/internal/slotheval"
+	"github.com/burnwatch/burnwatch/bench/internal/statsquery"
 	"github.com/burnwatch/burnwatch/bench/internal/timeline"
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/internal/promtest"
@@ -64,7 +65,7 @@ func TestPageAndTicketDecisionsEqualThoseOfSlothsRules(t *testing.T) {
 	}
 	instants := timeline.Instants(segs...)
 	var table report.Table
-	table.Header = []string{"spec", "decisions", "agree", "page fired (burnwatch / Sloth)", "ticket fired (burnwatch / Sloth)", "disagreements"}
+	table.Header = []string{"spec", "decisions", "agree", "page fired (burnwatch / Sloth)", "ticket fired (burnwatch / Sloth)", "disagreements", "burnwatch queries and samples per steady cycle"}
 	var notes []string
 	defer func() { writeSection(t, &table, notes, len(instants)) }()
 
@@ -97,7 +98,7 @@ func TestPageAndTicketDecisionsEqualThoseOfSlothsRules(t *testing.T) {
 			t.Logf("%s: %d decisions, %d agree; page fired at %d (burnwatch) and %d (Sloth) instants, ticket at %d and %d; %d disagreements",
 				tt.spec, c.decisions, c.decisions-len(c.disagreements), c.fired[0][0], c.fired[0][1], c.fired[1][0], c.fired[1][1], len(c.disagreements))
 			table.Row(tt.spec, fmt.Sprint(c.decisions), fmt.Sprint(c.decisions-len(c.disagreements)),
-				fmt.Sprintf("%d / %d", c.fired[0][0], c.fired[0][1]), fmt.Sprintf("%d / %d", c.fired[1][0], c.fired[1][1]), fmt.Sprint(len(c.disagreements)))
+				fmt.Sprintf("%d / %d", c.fired[0][0], c.fired[0][1]), fmt.Sprintf("%d / %d", c.fired[1][0], c.fired[1][1]), fmt.Sprint(len(c.disagreements)), steadyCost(t, src.URL, set.SLOs, end))
 			for _, d := range c.disagreements {
 				notes = append(notes, tt.spec+": "+d)
 			}
@@ -152,6 +153,19 @@ func TestGoldenRulesAreSlothsOutput(t *testing.T) {
 	if !bytes.Equal(out, golden) {
 		t.Error("testdata/sloth.rules.yml is not what Sloth generates for testdata/sloth.yml: go generate ./bench/slothdiff")
 	}
+}
+
+// steadyCost evaluates the SLOs twice, 30 s apart, through a querier that
+// asks Prometheus for statistics, and describes the second cycle's cost.
+func steadyCost(t *testing.T, url string, slos []*slo.SLO, end time.Time) string {
+	t.Helper()
+	q := statsquery.New(url)
+	ev := burnrate.NewEvaluator(burnrate.Options{})
+	ev.Evaluate(context.Background(), q, slos, end.Add(-10*time.Minute))
+	q.Take()
+	ev.Evaluate(context.Background(), q, slos, end.Add(-9*time.Minute-30*time.Second))
+	c := q.Take()
+	return fmt.Sprintf("%d, %s", c.Queries, report.Count(c.Samples))
 }
 
 // evaluate steps an evaluator through the instants and returns, per SLO

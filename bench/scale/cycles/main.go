@@ -1,17 +1,13 @@
-// Command cycles runs burnwatch evaluation cycles against a Prometheus, in
-// a process of its own so that its memory is burnwatch's alone, and prints
-// what they cost as JSON. The scale suite runs it; it is not part of
-// burnwatch.
+// Command cycles runs burnwatch evaluation cycles over a directory of
+// specs against a Prometheus, in a process of its own so that its memory
+// is burnwatch's alone, and prints what they cost as JSON. The scale suite
+// runs it once per SLO set; it is not part of burnwatch.
 //
-// It loads SLO sets (-set N=DIR, smallest first), evaluates the last, and
-// largest, once (the first cycle, which builds the tiles of long windows),
-// then steps the same evaluator through -cycles steady cycles of each set
-// in turn, -step apart in simulated time. The sets must share their
-// sources (the same metrics and thresholds), so that the first cycle's
-// tiles serve them all. Every cycle goes through a querier that asks
-// Prometheus for query statistics (stats=all), to count the samples it
-// read; -check cycles of the last set then go through prom.NewHTTP, the
-// daemon's querier, to compare their wall time.
+// It evaluates a first cycle (which builds the tiles of long windows) and
+// -cycles steady cycles, -step apart in simulated time, through a querier
+// that asks Prometheus for query statistics (stats=all), to count the
+// samples it read; then -check more steady cycles through prom.NewHTTP,
+// the daemon's querier, to compare their wall time.
 package main
 
 import (
@@ -38,23 +34,17 @@ import (
 
 // Result is what a run measured.
 type Result struct {
-	First Cycle `json:"first"`
-	// PeakRSSFirst is the process's peak resident set size (VmHWM) after
-	// the first cycle, in bytes; PeakRSS the peak at the end.
-	PeakRSSFirst int64 `json:"peak_rss_first_bytes"`
-	PeakRSS      int64 `json:"peak_rss_bytes"`
-	Sets         []Set `json:"sets"`
-	// Check are the steady cycles of the last set through prom.NewHTTP.
-	Check []Cycle `json:"check"`
-}
-
-// Set is one SLO set's steady cycles.
-type Set struct {
-	SLOs   int           `json:"slos"`
-	Load   time.Duration `json:"load_ns"`
-	Cycles []Cycle       `json:"cycles"`
-	// RSS is the resident set size after the set's cycles, and HeapInuse
-	// the Go heap in use after a collection then, in bytes.
+	SLOs int           `json:"slos"`
+	Load time.Duration `json:"load_ns"`
+	// First is the first cycle, Steady the later ones through the
+	// statistics querier, Check those through prom.NewHTTP.
+	First  Cycle   `json:"first"`
+	Steady []Cycle `json:"steady"`
+	Check  []Cycle `json:"check"`
+	// PeakRSS is the process's peak resident set size (VmHWM) at the end,
+	// RSS its resident set after the steady cycles and a collection, and
+	// HeapInuse the Go heap in use then, in bytes.
+	PeakRSS   int64 `json:"peak_rss_bytes"`
 	RSS       int64 `json:"rss_bytes"`
 	HeapInuse int64 `json:"heap_inuse_bytes"`
 }
@@ -73,22 +63,15 @@ type Cycle struct {
 	NotOK int `json:"not_ok"`
 }
 
-// setFlags collects -set N=DIR.
-type setFlags []string
-
-func (s *setFlags) String() string     { return strings.Join(*s, ",") }
-func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
-
 func main() {
-	var sets setFlags
 	url := flag.String("prometheus", "", "Prometheus base URL")
-	flag.Var(&sets, "set", "an SLO set, NAME=DIR of spec files; repeat, smallest first")
+	specs := flag.String("specs", "", "directory of spec files")
 	at := flag.Int64("at", 0, "first cycle's time, Unix seconds")
-	cycles := flag.Int("cycles", 10, "steady cycles per set")
-	check := flag.Int("check", 3, "steady cycles of the last set through prom.NewHTTP")
+	cycles := flag.Int("cycles", 10, "steady cycles through the statistics querier")
+	check := flag.Int("check", 3, "steady cycles through prom.NewHTTP after those")
 	step := flag.Duration("step", 30*time.Second, "time between cycles")
 	flag.Parse()
-	res, err := run(*url, sets, time.Unix(*at, 0), *cycles, *check, *step)
+	res, err := run(*url, *specs, time.Unix(*at, 0), *cycles, *check, *step)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cycles:", err)
 		os.Exit(1)
@@ -99,55 +82,35 @@ func main() {
 	}
 }
 
-func run(url string, sets []string, at time.Time, cycles, check int, step time.Duration) (*Result, error) {
-	if len(sets) == 0 {
-		return nil, errors.New("no -set")
+func run(url, dir string, at time.Time, cycles, check int, step time.Duration) (*Result, error) {
+	began := time.Now()
+	set, diags := slo.Load(os.DirFS(dir), ".")
+	if len(diags) > 0 {
+		return nil, fmt.Errorf("load %s: %s (and %d more)", dir, diags[0], len(diags)-1)
 	}
-	var loaded [][]*slo.SLO
-	var loads []time.Duration
-	for _, s := range sets {
-		_, dir, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, fmt.Errorf("-set %q: want NAME=DIR", s)
-		}
-		began := time.Now()
-		set, diags := slo.Load(os.DirFS(dir), ".")
-		if len(diags) > 0 {
-			return nil, fmt.Errorf("load %s: %s (and %d more)", dir, diags[0], len(diags)-1)
-		}
-		loaded = append(loaded, set.SLOs)
-		loads = append(loads, time.Since(began))
-	}
+	res := &Result{SLOs: len(set.SLOs), Load: time.Since(began)}
 	sq := statsquery.New(url)
 	p := promCPU{url: url}
 	ev := burnrate.NewEvaluator(burnrate.Options{})
-	res := &Result{}
 	var err error
-	if res.First, err = cycle(ev, sq, &p, loaded[len(loaded)-1], at); err != nil {
+	if res.First, err = cycle(ev, sq, &p, set.SLOs, at); err != nil {
 		return nil, err
 	}
-	if res.PeakRSSFirst, err = procStatus("VmHWM"); err != nil {
-		return nil, err
-	}
-	for i, slos := range loaded {
-		set := Set{SLOs: len(slos), Load: loads[i]}
-		for range cycles {
-			at = at.Add(step)
-			c, err := cycle(ev, sq, &p, slos, at)
-			if err != nil {
-				return nil, err
-			}
-			set.Cycles = append(set.Cycles, c)
-		}
-		runtime.GC()
-		debug.FreeOSMemory()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		set.HeapInuse = int64(ms.HeapInuse)
-		if set.RSS, err = procStatus("VmRSS"); err != nil {
+	for range cycles {
+		at = at.Add(step)
+		c, err := cycle(ev, sq, &p, set.SLOs, at)
+		if err != nil {
 			return nil, err
 		}
-		res.Sets = append(res.Sets, set)
+		res.Steady = append(res.Steady, c)
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.HeapInuse = int64(ms.HeapInuse)
+	if res.RSS, err = procStatus("VmRSS"); err != nil {
+		return nil, err
 	}
 	q, err := prom.NewHTTP(prom.HTTPOptions{URL: url, Timeout: 5 * time.Minute, Retries: -1, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -155,7 +118,7 @@ func run(url string, sets []string, at time.Time, cycles, check int, step time.D
 	}
 	for range check {
 		at = at.Add(step)
-		c, err := cycle(ev, q, nil, loaded[len(loaded)-1], at)
+		c, err := cycle(ev, q, nil, set.SLOs, at)
 		if err != nil {
 			return nil, err
 		}
