@@ -52,14 +52,16 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 // time; Run calls it on schedule.
 func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	d.mu.Lock()
-	slos, q, ev, timeout := d.slos, d.querier, d.evaluator, time.Duration(d.cfg.EvaluationInterval)
+	slos, q, ev := d.slos, d.querier, d.evaluator
 	d.mu.Unlock()
 
-	// A cycle must not run into the next one.
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	// No deadline for the whole cycle: each query has its own timeout, and
+	// a cycle that overruns (the first one builds the tiles of the long
+	// windows with range queries) makes the loop skip and count the cycles
+	// it missed, as a Prometheus rule group does. Cancelling it instead
+	// would throw the tiles away and fail the same way every cycle.
 	start := time.Now()
-	res := ev.Evaluate(cctx, q, slos, at)
+	res := ev.Evaluate(ctx, q, slos, at)
 	d.metrics.observeCycle(res, time.Since(start))
 	if err := d.manager.Process(ctx, res); err != nil {
 		d.log.Error("alert manager", "err", err)
