@@ -7,14 +7,39 @@ import (
 	"time"
 )
 
-// Status says whether a notification opens (or repeats) an incident or
-// closes it.
+// Status says whether a notification opens (or repeats) an incident, adds
+// to an open one, or closes it.
 type Status string
 
 // Notification statuses.
 const (
-	Firing   Status = "firing"
+	// Firing opens an incident, or repeats it (Repeat is true).
+	Firing Status = "firing"
+	// Updated adds to an incident already notified and still firing: trace
+	// links found after the trigger went out. It is sent at most once per
+	// incident and receiver; a receiver renders it as an update of the open
+	// incident (PagerDuty: a trigger with the same dedup_key; Slack: one
+	// follow-up message; webhook: an "updated" event; Alertmanager: the
+	// firing alert with fresh annotations), never as a new incident.
+	Updated Status = "updated"
+	// Resolved closes an incident; EndReason says why.
 	Resolved Status = "resolved"
+)
+
+// EndReason says why an incident was closed. Only EndRecovered is a
+// recovery: the others must not be rendered as one.
+type EndReason string
+
+// End reasons.
+const (
+	// EndRecovered: no rule of the tier holds any more (for a no-data
+	// incident: data came back; for evaluation failing: queries work again).
+	EndRecovered EndReason = "recovered"
+	// EndEscalated: the page tier took over from the ticket tier; the burn
+	// got worse, it did not recover.
+	EndEscalated EndReason = "escalated"
+	// EndSLORemoved: the SLO was removed from the specs.
+	EndSLORemoved EndReason = "slo_removed"
 )
 
 // Kind says what a notification is about.
@@ -70,6 +95,15 @@ type Notification struct {
 	DashboardURL string `json:"dashboard_url,omitempty"`
 	// Error explains an evaluation_failing notification.
 	Error string `json:"error,omitempty"`
+	// EndReason says why a resolved notification's incident was closed;
+	// empty unless Status is Resolved.
+	EndReason EndReason `json:"end_reason,omitempty"`
+	// NoDataSince is set while a firing incident is held open because its
+	// SLO's queries find no data: it is not resolved on missing data.
+	NoDataSince time.Time `json:"no_data_since,omitzero"`
+	// TracesNote says why Traces is empty (or short) when it is: "no
+	// exemplar above 2s in Prometheus yet; the Collector flushes every 60s".
+	TracesNote string `json:"traces_note,omitempty"`
 }
 
 // SLOInfo identifies the SLO a notification is about.
