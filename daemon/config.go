@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"github.com/burnwatch/burnwatch/internal/secret"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -40,10 +42,10 @@ type PrometheusConfig struct {
 	Timeout     Duration          `yaml:"timeout"`
 	Retries     *int              `yaml:"retries"`
 	Headers     map[string]string `yaml:"headers"`
-	BearerToken Secret            `yaml:"bearer_token"`
+	BearerToken secret.Secret     `yaml:"bearer_token"`
 	BasicAuth   *struct {
-		Username string `yaml:"username"`
-		Password Secret `yaml:"password"`
+		Username string        `yaml:"username"`
+		Password secret.Secret `yaml:"password"`
 	} `yaml:"basic_auth"`
 	TLS struct {
 		CAFile             string `yaml:"ca_file"`
@@ -79,10 +81,10 @@ type RouteConfig struct {
 
 // WebConfig protects the dashboard.
 type WebConfig struct {
-	BearerToken Secret `yaml:"bearer_token"`
+	BearerToken secret.Secret `yaml:"bearer_token"`
 	BasicAuth   *struct {
-		Username string `yaml:"username"`
-		Password Secret `yaml:"password"`
+		Username string        `yaml:"username"`
+		Password secret.Secret `yaml:"password"`
 	} `yaml:"basic_auth"`
 }
 
@@ -161,12 +163,12 @@ func (c *Config) validate(extraReceivers []string) error {
 		fail("prometheus.url %q is not an absolute URL", c.Prometheus.URL)
 	}
 	if c.Prometheus.BearerToken.Set() {
-		if err := c.Prometheus.BearerToken.resolve(dir); err != nil {
+		if err := c.Prometheus.BearerToken.Resolve(dir); err != nil {
 			fail("prometheus.bearer_token: %w", err)
 		}
 	}
 	if ba := c.Prometheus.BasicAuth; ba != nil {
-		if err := ba.Password.resolve(dir); err != nil {
+		if err := ba.Password.Resolve(dir); err != nil {
 			fail("prometheus.basic_auth.password: %w", err)
 		}
 	}
@@ -221,12 +223,12 @@ func (c *Config) validate(extraReceivers []string) error {
 		fail("default_receivers: name the receivers of notifications no route matches")
 	}
 	if c.Web.BearerToken.Set() {
-		if err := c.Web.BearerToken.resolve(dir); err != nil {
+		if err := c.Web.BearerToken.Resolve(dir); err != nil {
 			fail("web.bearer_token: %w", err)
 		}
 	}
 	if ba := c.Web.BasicAuth; ba != nil {
-		if err := ba.Password.resolve(dir); err != nil {
+		if err := ba.Password.Resolve(dir); err != nil {
 			fail("web.basic_auth.password: %w", err)
 		}
 	}

@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"github.com/burnwatch/burnwatch/internal/secret"
+
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,32 +20,32 @@ import (
 type ReceiverConfig struct {
 	Name  string `yaml:"name"`
 	Slack *struct {
-		WebhookURL Secret `yaml:"webhook_url"`
-		Channel    string `yaml:"channel"`
-		Username   string `yaml:"username"`
-		IconEmoji  string `yaml:"icon_emoji"`
+		WebhookURL secret.Secret `yaml:"webhook_url"`
+		Channel    string        `yaml:"channel"`
+		Username   string        `yaml:"username"`
+		IconEmoji  string        `yaml:"icon_emoji"`
 	} `yaml:"slack"`
 	PagerDuty *struct {
-		RoutingKey Secret            `yaml:"routing_key"`
+		RoutingKey secret.Secret     `yaml:"routing_key"`
 		URL        string            `yaml:"url"`
 		Severities map[string]string `yaml:"severities"`
 		Client     string            `yaml:"client"`
 		ClientURL  string            `yaml:"client_url"`
 	} `yaml:"pagerduty"`
 	Webhook *struct {
-		URL     Secret            `yaml:"url"`
-		Secret  Secret            `yaml:"secret"`
+		URL     secret.Secret     `yaml:"url"`
+		Secret  secret.Secret     `yaml:"secret"`
 		Headers map[string]string `yaml:"headers"`
 	} `yaml:"webhook"`
 	Alertmanager *struct {
 		URLs      []string `yaml:"urls"`
 		BasicAuth *struct {
-			Username string `yaml:"username"`
-			Password Secret `yaml:"password"`
+			Username string        `yaml:"username"`
+			Password secret.Secret `yaml:"password"`
 		} `yaml:"basic_auth"`
-		BearerToken    Secret   `yaml:"bearer_token"`
-		ResendInterval Duration `yaml:"resend_interval"`
-		AlertName      string   `yaml:"alert_name"`
+		BearerToken    secret.Secret `yaml:"bearer_token"`
+		ResendInterval Duration      `yaml:"resend_interval"`
+		AlertName      string        `yaml:"alert_name"`
 	} `yaml:"alertmanager"`
 }
 
@@ -54,11 +56,11 @@ func (r *ReceiverConfig) resolve(dir string) error {
 	}
 	kinds := 0
 	var errs []error
-	check := func(field string, s *Secret, required bool) {
+	check := func(field string, s *secret.Secret, required bool) {
 		if !s.Set() && !required {
 			return
 		}
-		if err := s.resolve(dir); err != nil {
+		if err := s.Resolve(dir); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", field, err))
 		}
 	}

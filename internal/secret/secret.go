@@ -1,4 +1,8 @@
-package daemon
+// Package secret holds the values that must never be written in a config
+// file nor appear in a log line, a page or an API answer: the Secret type that
+// configs use to name where a value is, and the Redactor that removes every
+// known secret value from a text before it leaves the process.
+package secret
 
 import (
 	"errors"
@@ -53,8 +57,8 @@ func (s Secret) Set() bool { return s.File != "" || s.Env != "" }
 // Value returns the resolved secret.
 func (s Secret) Value() string { return s.value }
 
-// resolve reads the secret; relative files are relative to dir.
-func (s *Secret) resolve(dir string) error {
+// Resolve reads the secret; relative files are relative to dir.
+func (s *Secret) Resolve(dir string) error {
 	switch {
 	case s.File != "" && s.Env != "":
 		return errors.New("give file or env, not both")
