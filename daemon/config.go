@@ -1,8 +1,6 @@
 package daemon
 
 import (
-	"github.com/burnwatch/burnwatch/internal/secret"
-
 	"bytes"
 	"errors"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // Config is burnwatch.yaml. Relative paths in it are relative to the file.

@@ -1,8 +1,6 @@
 package daemon
 
 import (
-	"github.com/burnwatch/burnwatch/internal/secret"
-
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +11,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/slack"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // ReceiverConfig is one receiver: a name and exactly one kind. Secret fields
