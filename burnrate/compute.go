@@ -3,6 +3,7 @@ package burnrate
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/burnwatch/burnwatch/slo"
@@ -50,9 +51,12 @@ func status(sp *sloPlan, ans *answers, at time.Time) Status {
 	if rate := shortestPageBurn(st); !math.IsNaN(rate) {
 		st.Budget.ExhaustedIn, st.Budget.Exhausts = TimeToExhaustion(st.Budget.Remaining, rate, s.Period.Nominal())
 	}
+	missing := noDataWindows(st)
 	switch {
 	case math.IsNaN(periodStatus.ErrorRatio) && (sp.ratio != nil || !(periodStatus.Valid > 0)):
 		st.State, st.Reason = StateNoData, noDataReason(s, period, start)
+	case len(missing) > 0:
+		st.State, st.Reason = StateNoData, missingSeriesReason(sp, missing)
 	case held:
 		st.State = StateLowTraffic
 		st.Reason = fmt.Sprintf("fewer than %v valid events in a burning alert's long window", s.Alerting.MinValidEvents)
@@ -67,6 +71,42 @@ func noDataReason(s *slo.SLO, period time.Duration, start time.Time) string {
 	return fmt.Sprintf("no valid events in the last %s", FormatWindow(period))
 }
 
+// noDataWindows lists the windows of the SLO's alert rules that had no
+// series, shortest first.
+func noDataWindows(st Status) []time.Duration {
+	used := map[time.Duration]bool{}
+	for _, w := range Policy(st.SLO) {
+		used[w.Long], used[w.Short] = true, true
+	}
+	var out []time.Duration
+	for _, w := range st.Windows {
+		if w.NoData && used[w.Window] {
+			out = append(out, w.Window)
+		}
+	}
+	return out
+}
+
+// missingSeriesReason says which windows had no series, and the query that
+// found none, with the usual causes.
+func missingSeriesReason(sp *sloPlan, windows []time.Duration) string {
+	names := make([]string, len(windows))
+	for i, w := range windows {
+		names[i] = FormatWindow(w)
+	}
+	sli := sp.slo.SLI
+	query, err := sli.TotalQueryFor(names[0])
+	if sli.Kind == slo.SLIRaw || err != nil {
+		query, _ = sli.ErrorRatioQueryFor(names[0])
+	}
+	noun := "window"
+	if len(names) > 1 {
+		noun = "windows"
+	}
+	return fmt.Sprintf("no data over the %s %s: %s returned no series (a renamed metric, a wrong tenant, or a scrape job that stopped?)",
+		strings.Join(names, ", "), noun, query)
+}
+
 // windowStatus reads an SLO's numbers over one window.
 func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) WindowStatus {
 	ws := WindowStatus{Window: w, Good: math.NaN(), Valid: math.NaN(), ErrorRatio: math.NaN()}
@@ -76,14 +116,16 @@ func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) Wi
 	}
 	switch {
 	case sp.ratio != nil:
-		if v, ok := read(sp.ratio); ok {
+		v, ok := read(sp.ratio)
+		if ok {
 			ws.ErrorRatio = math.Min(1, math.Max(0, v))
 		}
+		ws.NoData = !ok
 	default:
 		valid, ok := read(sp.valid)
 		if !ok {
-			// No series at all: no events, as far as anyone can tell.
-			valid = 0
+			// No series at all: missing data, counted as no events.
+			valid, ws.NoData = 0, true
 		}
 		ws.Valid = valid
 		switch {

@@ -41,6 +41,8 @@ type WindowReport struct {
 	Valid      Number `json:"valid"`
 	ErrorRatio Number `json:"error_ratio"`
 	BurnRate   Number `json:"burn_rate"`
+	// NoData is true when no series answered over the window.
+	NoData bool `json:"no_data,omitempty"`
 }
 
 // BudgetReport is the error budget over the period.
@@ -104,6 +106,7 @@ func NewSLOReport(st *Status) SLOReport {
 	for _, w := range st.Windows {
 		out.Windows[FormatWindow(w.Window)] = WindowReport{
 			Good: Number(w.Good), Valid: Number(w.Valid), ErrorRatio: Number(w.ErrorRatio), BurnRate: Number(w.BurnRate),
+			NoData: w.NoData,
 		}
 	}
 	b := st.Budget

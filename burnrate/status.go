@@ -13,7 +13,8 @@ type State string
 const (
 	// StateOK: the SLO was evaluated; its alerts say whether it burns.
 	StateOK State = "ok"
-	// StateNoData: no valid events were found over the whole period.
+	// StateNoData: no valid events were found over the whole period, or a
+	// window of an alert rule had no series at all (WindowStatus.NoData).
 	StateNoData State = "no_data"
 	// StateLowTraffic: fewer valid events than the spec's min_valid_events
 	// in an alert's long window; those alerts are held.
@@ -46,6 +47,11 @@ type WindowStatus struct {
 	ErrorRatio float64
 	// BurnRate is ErrorRatio / (1 − objective).
 	BurnRate float64
+	// NoData is true when no series answered the SLO's valid-events query
+	// (or its error-ratio query) over the window, or the answer was NaN: a
+	// renamed metric, a wrong tenant, a dropped scrape job. Zero events on
+	// series that exist are data: Valid is 0 and NoData false.
+	NoData bool
 }
 
 // Budget is the error budget over the SLO's period.

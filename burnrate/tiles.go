@@ -1,6 +1,7 @@
 package burnrate
 
 import (
+	"math"
 	"time"
 )
 
@@ -14,7 +15,9 @@ import (
 // Start-up (or a gap) rebuilds the tiles with one range query per level.
 
 // tileRun is a run of consecutive tiles of one length, for every series of
-// a source. Tile i covers [first + i·step, first + (i+1)·step).
+// a source. Tile i covers [first + i·step, first + (i+1)·step). A tile that
+// no series answered for is NaN, not zero: a series that vanished (a renamed
+// metric) is missing data, not zero events.
 type tileRun struct {
 	step  time.Duration
 	first time.Time
@@ -41,7 +44,7 @@ func (r *tileRun) reset() {
 }
 
 // append adds the tile that ends at end. It must follow the newest tile, or
-// start the run.
+// start the run. Series absent from values get a NaN tile.
 func (r *tileRun) append(end time.Time, values map[string]float64) {
 	if r.count == 0 {
 		r.first = end.Add(-r.step)
@@ -50,13 +53,16 @@ func (r *tileRun) append(end time.Time, values map[string]float64) {
 		s, ok := r.vals[k]
 		if !ok {
 			s = make([]float64, r.count, r.count+1)
+			for i := range s {
+				s[i] = math.NaN()
+			}
 		}
 		r.vals[k] = append(s, v)
 	}
 	r.count++
 	for k, s := range r.vals {
 		if len(s) < r.count {
-			r.vals[k] = append(s, 0)
+			r.vals[k] = append(s, math.NaN())
 		}
 	}
 }
@@ -73,6 +79,10 @@ func (r *tileRun) trim(keepFrom time.Time) {
 	}
 	for k, s := range r.vals {
 		s = s[drop:]
+		if !anyPresent(s) {
+			delete(r.vals, k) // the series vanished before the run starts
+			continue
+		}
 		if cap(s) > 2*len(s)+64 {
 			s = append([]float64(nil), s...)
 		}
@@ -85,11 +95,11 @@ func (r *tileRun) trim(keepFrom time.Time) {
 // sum adds the increases of a series over [from, to): whole tiles, and the
 // covered fraction of a tile that from or to cuts. to must be a tile
 // boundary within the run; from may be anywhere at or after first. present
-// is false when the series has no tile in the run.
+// is false when no tile of the series in [from, to) was answered.
 func (r *tileRun) sum(key string, from, to time.Time) (total float64, present bool) {
 	s, ok := r.vals[key]
 	if !ok || !from.Before(to) {
-		return 0, ok
+		return 0, false
 	}
 	lo := from.Sub(r.first)
 	hi := to.Sub(r.first)
@@ -102,14 +112,27 @@ func (r *tileRun) sum(key string, from, to time.Time) (total float64, present bo
 		j = r.count
 	}
 	for k := i; k < j; k++ {
-		total += s[k]
+		if !math.IsNaN(s[k]) {
+			total += s[k]
+			present = true
+		}
 	}
 	// The oldest tile is only partly inside the window: count its share,
 	// as if its increase were spread evenly over it.
-	if cut := lo - time.Duration(i)*r.step; cut > 0 && i < j {
+	if cut := lo - time.Duration(i)*r.step; cut > 0 && i < j && !math.IsNaN(s[i]) {
 		total -= s[i] * float64(cut) / float64(r.step)
 	}
-	return total, true
+	return total, present
+}
+
+// anyPresent says whether any tile of a series was answered.
+func anyPresent(s []float64) bool {
+	for _, v := range s {
+		if !math.IsNaN(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // keys lists the series of the run.
@@ -144,8 +167,9 @@ func (t *tiles) rollUp() {
 		}
 		values := map[string]float64{}
 		for _, k := range t.fine.keys() {
-			v, _ := t.fine.sum(k, start, stop)
-			values[k] = v
+			if v, ok := t.fine.sum(k, start, stop); ok {
+				values[k] = v
+			}
 		}
 		t.coarse.append(stop, values)
 	}
