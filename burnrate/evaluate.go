@@ -151,11 +151,16 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			delete(e.tiles, id) // no SLO reads it any more
 		}
 	}
-	res := Result{At: at, Queries: int(cq.n.Load()), QueryErrors: int(cq.failed.Load())}
+	statuses := make([]Status, 0, len(p.slos))
 	for _, sp := range p.slos {
-		res.Statuses = append(res.Statuses, status(sp, ans, at))
+		st := status(sp, ans, at)
+		if st.State != StateError && bucketMissing(sp, ans) {
+			// Like a failed query: no numbers, no alerts.
+			st = Status{SLO: sp.slo, At: at, State: StateError, Reason: missingBucket(ctx, cq, sp.slo, at).Error()}
+		}
+		statuses = append(statuses, st)
 	}
-	return res
+	return Result{At: at, Statuses: statuses, Queries: int(cq.n.Load()), QueryErrors: int(cq.failed.Load())}
 }
 
 func (e *Evaluator) tilesFor(src *source) *tiles {
