@@ -103,6 +103,11 @@ func specFiles(fsys fs.FS, p string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read directory: %w", unwrapPathError(err))
 	}
+	if len(files) == 0 {
+		// A directory being rewritten (a ConfigMap) or the wrong path: never
+		// "0 SLOs, all fine".
+		return nil, errors.New("no spec files (*.yaml, *.yml) in this directory")
+	}
 	return files, nil
 }
 

@@ -109,3 +109,13 @@ func TestAnAliasBombEndsWithAnError(t *testing.T) {
 		t.Fatalf("an alias bomb was not stopped; %d diagnostics", len(diags))
 	}
 }
+
+func TestADirectoryWithoutSpecsIsAnError(t *testing.T) {
+	set, diags := slo.Load(os.DirFS("testdata"), "empty")
+	if len(diags) != 1 || diags[0].String() != "empty: no spec files (*.yaml, *.yml) in this directory" {
+		t.Errorf("diagnostics = %q, want one saying the directory holds no spec files", diags)
+	}
+	if len(set.SLOs) != 0 {
+		t.Errorf("SLOs = %d", len(set.SLOs))
+	}
+}

@@ -67,7 +67,7 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesCon
 		Source:      Source{Path: rep.path, Line: n.Line, Column: n.Column, Format: NativeVersion},
 	}
 	if s.Objective != nil {
-		out.Objective = *s.Objective / 100
+		out.Objective = roundSignificant(*s.Objective / 100)
 	}
 	out.Period = fc.period(s)
 	out.SLI = fc.nativeSLI(&s.SLI, dec.node(&s.SLI), n)

@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -16,7 +17,8 @@ type SLO struct {
 	Team        string
 	Description string
 	// Objective is the target share of good events as a ratio in (0, 1),
-	// e.g. 0.999 for a spec that says 99.9.
+	// e.g. 0.999 for a spec that says 99.9, rounded to 10 significant
+	// digits so that it reads as written (not 0.9990000000000001).
 	Objective float64
 	Period    Period
 	Labels    map[string]string
@@ -27,6 +29,21 @@ type SLO struct {
 	// Source says where the SLO was declared.
 	Source Source
 }
+
+// roundSignificant rounds to 10 significant digits: enough for any
+// objective a person writes, and it drops the binary noise of dividing by
+// 100 (99.9 / 100 = 0.9990000000000001).
+func roundSignificant(f float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 10, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
+}
+
+// ObjectivePercent is the objective in percent as the spec wrote it: 99.9,
+// never 99.90000000000001. Show this (or Objective) to people.
+func (s *SLO) ObjectivePercent() float64 { return roundSignificant(s.Objective * 100) }
 
 // ErrorBudget is the share of events allowed to be bad over the period:
 // 1 − objective.

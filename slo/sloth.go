@@ -53,7 +53,7 @@ func (fc fileContext) slothSLO(spec *prometheusv1.Spec, s *prometheusv1.SLO) *SL
 		Service:     spec.Service,
 		Team:        spec.Service,
 		Description: s.Description,
-		Objective:   s.Objective / 100,
+		Objective:   roundSignificant(s.Objective / 100),
 		Period:      Period{Rolling: DefaultPeriod, Location: time.UTC},
 		Labels:      mergeLabels(spec.Labels, s.Labels),
 		Source:      Source{Path: rep.path, Line: n.Line, Column: n.Column, Format: prometheusv1.Version},

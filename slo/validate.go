@@ -23,7 +23,7 @@ func checkName(rep *reporter, n, parent *yaml.Node, field, value string) {
 	}
 }
 
-// checkObjective reports an objective outside (0, 100), in percent.
+// checkObjective reports an objective outside [1, 100), in percent.
 func checkObjective(rep *reporter, n, parent *yaml.Node, objective *float64) {
 	switch {
 	case objective == nil && n != nil:
@@ -32,6 +32,10 @@ func checkObjective(rep *reporter, n, parent *yaml.Node, objective *float64) {
 		rep.at(parent, "missing required field %q", "objective")
 	case math.IsNaN(*objective) || *objective <= 0 || *objective >= 100:
 		rep.at(n, "objective %v is not in (0, 100)", *objective)
+	case *objective < 1:
+		// A ratio written where a percent is expected: 0.9999 would be an
+		// objective of 0.9999%, which never alerts.
+		rep.at(n, "objective %v is below 1: did you mean %v?", *objective, roundSignificant(*objective*100))
 	}
 }
 

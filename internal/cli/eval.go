@@ -123,18 +123,22 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 }
 
 // writeEvalTable prints one line per SLO: state, budget and the burn rate
-// of each window, then one line per firing or held rule.
+// of each window, then one line per firing or held rule. The state column
+// says "burning" for an SLO evaluated fine whose alerts fire, so that it
+// never reads "ok" beside a page.
 func writeEvalTable(w io.Writer, r burnrate.Report) {
 	fmt.Fprintf(w, "evaluated at %s\n\n", r.EvaluatedAt.Format(time.RFC3339))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SLO\tOBJECTIVE\tSTATE\tFIRING\tBUDGET LEFT\tBURN RATES")
 	for _, s := range r.SLOs {
-		firing := s.Firing
+		firing, state := s.Firing, string(s.State)
 		if firing == "" {
 			firing = "-"
+		} else if s.State == burnrate.StateOK {
+			state = "burning" // evaluated fine, and an alert tier fires
 		}
-		fmt.Fprintf(tw, "%s\t%s%%\t%s\t%s\t%s\t%s\n", s.ID, strconv.FormatFloat(s.Objective*100, 'f', -1, 64),
-			s.State, firing, percent(s.Budget.Remaining), burnRates(s))
+		fmt.Fprintf(tw, "%s\t%s%%\t%s\t%s\t%s\t%s\n", s.ID, strconv.FormatFloat(s.Objective*100, 'g', 10, 64),
+			state, firing, percent(s.Budget.Remaining), burnRates(s))
 	}
 	tw.Flush()
 	for _, s := range r.SLOs {
