@@ -149,3 +149,24 @@ slos:
 		})
 	}
 }
+
+// recordingEngine passes queries to q and remembers them.
+type recordingEngine struct {
+	q       burnrate.Querier
+	mu      sync.Mutex
+	queries []string
+}
+
+func (r *recordingEngine) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	r.mu.Lock()
+	r.queries = append(r.queries, expr)
+	r.mu.Unlock()
+	return r.q.Query(ctx, expr, at)
+}
+
+func (r *recordingEngine) QueryRange(ctx context.Context, expr string, rg burnrate.Range) (model.Matrix, error) {
+	r.mu.Lock()
+	r.queries = append(r.queries, expr)
+	r.mu.Unlock()
+	return r.q.QueryRange(ctx, expr, rg)
+}

@@ -70,8 +70,14 @@ func (d Dialect) Info() (DialectInfo, bool) {
 	return info, ok
 }
 
-// DefaultErrorMatcher marks a failed span in every known dialect.
-const DefaultErrorMatcher = `status_code="STATUS_CODE_ERROR"`
+// DefaultErrorMatcher marks a failed span in every known dialect and both
+// status-code conventions of the Collector: status_code="STATUS_CODE_ERROR"
+// (the default, and Tempo's) and otel_status_code="ERROR" (feature gate
+// spanmetrics.statusCodeConvention.useOtelPrefix). A spanmetrics series
+// carries one of the two labels, so the other is empty and matches; a
+// counter with neither label would count every call as bad, which the data
+// checks report.
+const DefaultErrorMatcher = `status_code=~"STATUS_CODE_ERROR|", otel_status_code=~"ERROR|"`
 
 // detectHistogramDialect names the dialect of a histogram from its base
 // name, and the unit of its buckets; unit is zero when the name does not say.

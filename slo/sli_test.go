@@ -78,13 +78,13 @@ func TestGeneratedPromQLIsWhatAPersonWouldWrite(t *testing.T) {
 				` - sum(increase(traces_spanmetrics_latency_bucket{service="order-consumer", le=~"2|2\\.0"}[5m]))`,
 		},
 		{
-			name: "an errors SLI counts STATUS_CODE_ERROR calls as bad by default",
+			name: "an errors SLI counts STATUS_CODE_ERROR and otel_status_code ERROR calls as bad by default",
 			sli: `      errors:
         metric: traces_span_metrics_calls_total{service_name="payments"}
 `,
 			wantDialect: slo.DialectOTel,
 			wantTotal:   `sum(increase(traces_span_metrics_calls_total{service_name="payments"}[5m]))`,
-			wantBad:     `sum(increase(traces_span_metrics_calls_total{service_name="payments", status_code="STATUS_CODE_ERROR"}[5m]))`,
+			wantBad:     `sum(increase(traces_span_metrics_calls_total{service_name="payments", status_code=~"STATUS_CODE_ERROR|", otel_status_code=~"ERROR|"}[5m]))`,
 		},
 		{
 			name: "an errors SLI takes its own error matcher",
