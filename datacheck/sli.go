@@ -1,0 +1,110 @@
+package datacheck
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// latency checks a latency SLI: its selector matches bucket series, its
+// threshold is one of their boundaries, and they carry exemplars.
+func (c *checker) latency() error {
+	sli := c.s.SLI
+	sel := slo.Selector(sli.Metric, sli.Matchers)
+	les, err := c.src.LabelValues(c.ctx, model.BucketLabel, []string{sel}, c.start, c.end)
+	if err != nil {
+		return err
+	}
+	if len(les) == 0 {
+		return c.noSeries(sli.Metric, sli.Matchers)
+	}
+	bounds := burnrate.ParseBoundaries(les)
+	if !slices.Contains(bounds, sli.Bucket) {
+		c.errorf("%s", burnrate.MissingBucket{Selector: sel, LE: sli.Bucket, Boundaries: bounds}.Error())
+	}
+	return c.exemplars(sel)
+}
+
+// errors checks an errors SLI: its selector matches series, and those
+// series have the labels its error matcher reads.
+func (c *checker) errors() error {
+	sli := c.s.SLI
+	sel := slo.Selector(sli.Metric, sli.Matchers)
+	names, err := c.src.LabelNames(c.ctx, []string{sel}, c.start, c.end)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return c.noSeries(sli.Metric, sli.Matchers)
+	}
+	var absent []string
+	for _, m := range sli.ErrorMatchers {
+		if slices.Contains(names, m.Name) {
+			continue
+		}
+		absent = append(absent, m.Name)
+		if !m.Matches("") {
+			c.errorf("label %s of the error matcher is not on %s, so no call counts as bad; its labels are %s%s",
+				m.Name, sel, labelList(names), conventionHint(m.Name, names))
+		}
+	}
+	if len(absent) == len(sli.ErrorMatchers) && len(absent) > 0 && everyMatchesEmpty(sli.ErrorMatchers) {
+		c.errorf("none of the error matcher's labels (%s) is on %s, so every call would count as bad; its labels are %s: set error_matcher",
+			strings.Join(absent, ", "), sel, labelList(names))
+	}
+	return c.exemplars(sel)
+}
+
+// conventionHint points at the Collector's other status-code convention
+// when the metric uses it.
+func conventionHint(missing string, names []string) string {
+	switch {
+	case missing == "status_code" && slices.Contains(names, "otel_status_code"):
+		return ` (the Collector's otel_status_code convention: write error_matcher: otel_status_code="ERROR", or leave error_matcher out)`
+	case missing == "otel_status_code" && slices.Contains(names, "status_code"):
+		return ` (write error_matcher: status_code="STATUS_CODE_ERROR", or leave error_matcher out)`
+	}
+	return ""
+}
+
+func everyMatchesEmpty(ms []*labels.Matcher) bool {
+	for _, m := range ms {
+		if !m.Matches("") {
+			return false
+		}
+	}
+	return true
+}
+
+// exemplars warns when the series carry no exemplars: alerts then come
+// without trace links.
+func (c *checker) exemplars(sel string) error {
+	n, err := c.src.ExemplarCount(c.ctx, sel, c.start, c.end)
+	switch {
+	case err != nil:
+		c.warnf("cannot look up exemplars on %s, so trace links may be missing: %v", sel, err)
+	case n == 0:
+		c.warnf("no exemplars on %s in the last %s, so alerts will have no trace links: turn them on in the Collector's spanmetrics connector (exemplars: enabled: true) and in Prometheus (--enable-feature=exemplar-storage)",
+			sel, burnrate.FormatWindow(c.lookback))
+	}
+	return nil
+}
+
+// labelList renders label names without __name__.
+func labelList(names []string) string {
+	var out []string
+	for _, n := range names {
+		if n != model.MetricNameLabel {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
+}
