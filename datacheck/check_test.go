@@ -126,7 +126,6 @@ func matchesAll(ms []*labels.Matcher, ls labels.Labels) bool {
 	return true
 }
 
-
 func load(t *testing.T, sli string) *slo.SLO {
 	t.Helper()
 	set, diags := slo.LoadBytes("spec.yaml", []byte("version: burnwatch/v1\nteam: t\nslos:\n  - name: s\n    service: checkout\n    objective: 99.9\n    sli:\n"+sli))
