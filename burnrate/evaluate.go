@@ -64,6 +64,40 @@ func (o Options) withDefaults() Options {
 type Evaluator struct {
 	opts  Options
 	tiles map[string]*tiles
+
+	// blockedMu guards blocked, which SetBlocked may change while a cycle
+	// runs.
+	blockedMu sync.Mutex
+	blocked   map[string]string
+}
+
+// SetBlocked sets the SLOs that are not evaluated, by id, each with the
+// reason: from the next cycle on, their state is StateError with that
+// reason, and they send no queries. The data checks (package datacheck)
+// block an SLO whose threshold is not a bucket boundary or whose selector
+// matches nothing. nil unblocks every SLO. Safe to call while a cycle runs.
+func (e *Evaluator) SetBlocked(reasons map[string]string) {
+	e.blockedMu.Lock()
+	defer e.blockedMu.Unlock()
+	e.blocked = reasons
+}
+
+// split separates the SLOs to evaluate from the blocked ones.
+func (e *Evaluator) split(slos []*slo.SLO) (run []*slo.SLO, blocked map[*slo.SLO]string) {
+	e.blockedMu.Lock()
+	defer e.blockedMu.Unlock()
+	if len(e.blocked) == 0 {
+		return slos, nil
+	}
+	blocked = map[*slo.SLO]string{}
+	for _, s := range slos {
+		if reason, ok := e.blocked[s.ID]; ok {
+			blocked[s] = reason
+			continue
+		}
+		run = append(run, s)
+	}
+	return run, blocked
 }
 
 // NewEvaluator returns an evaluator with no tiles yet; its first cycle
@@ -109,7 +143,8 @@ func (a *answers) fail(src *source, err error) {
 // Evaluate runs one cycle at `at` for the given SLOs. A failing query marks
 // the SLOs that read it as StateError; the others are evaluated as usual.
 func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at time.Time) Result {
-	p := makePlan(slos, at)
+	run, blocked := e.split(slos)
+	p := makePlan(run, at)
 	cq := &countingQuerier{q: q}
 	ans := &answers{values: map[*source]map[time.Duration]map[string]float64{}, errs: map[*source]error{}}
 
@@ -151,14 +186,21 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			delete(e.tiles, id) // no SLO reads it any more
 		}
 	}
-	statuses := make([]Status, 0, len(p.slos))
+	byID := make(map[*slo.SLO]Status, len(slos))
 	for _, sp := range p.slos {
 		st := status(sp, ans, at)
 		if st.State != StateError && bucketMissing(sp, ans) {
 			// Like a failed query: no numbers, no alerts.
 			st = Status{SLO: sp.slo, At: at, State: StateError, Reason: missingBucket(ctx, cq, sp.slo, at).Error()}
 		}
-		statuses = append(statuses, st)
+		byID[sp.slo] = st
+	}
+	for s, reason := range blocked {
+		byID[s] = Status{SLO: s, At: at, State: StateError, Reason: reason}
+	}
+	statuses := make([]Status, 0, len(slos))
+	for _, s := range slos {
+		statuses = append(statuses, byID[s])
 	}
 	return Result{At: at, Statuses: statuses, Queries: int(cq.n.Load()), QueryErrors: int(cq.failed.Load())}
 }

@@ -13,7 +13,9 @@ import (
 // whenever the goroutine woke. Cycles that could not start on time because
 // the previous one overran are skipped and counted.
 func (d *Daemon) loop(ctx context.Context) {
+	checks := &dataChecks{}
 	for {
+		checks.start(ctx, d)
 		interval := d.interval()
 		next := time.Now().Truncate(interval).Add(interval)
 		if !sleepUntil(ctx, next) {

@@ -1,0 +1,103 @@
+package daemon
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/burnwatch/burnwatch/datacheck"
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// The daemon checks its SLOs against the data (package datacheck) when it
+// starts and after every reload: an SLO whose threshold is not a bucket
+// boundary, or whose selector matches nothing, is blocked in the evaluator
+// with the reason, so that its state is "error" instead of a page; the
+// others are evaluated as usual. A check that could not run (Prometheus
+// unreachable) blocks nothing and is tried again before the next cycle.
+
+// dataCheckTimeout bounds one run of the checks over every SLO.
+const dataCheckTimeout = 2 * time.Minute
+
+// CheckData checks the loaded SLOs against what the querier holds over the
+// hour before at, logs what it finds, and blocks the SLOs with errors from
+// the next evaluation on. A querier that cannot list labels (one without
+// the Prometheus metadata API) is not checked. It returns the results, and
+// whether every check ran.
+func (d *Daemon) CheckData(ctx context.Context, at time.Time) ([]datacheck.Result, bool) {
+	d.mu.Lock()
+	slos, q := d.slos, d.querier
+	d.mu.Unlock()
+	src, ok := q.(datacheck.Source)
+	if !ok {
+		return nil, true
+	}
+	ctx, cancel := context.WithTimeout(ctx, dataCheckTimeout)
+	defer cancel()
+	results := datacheck.Check(ctx, src, slos, at, datacheck.Options{})
+	complete := true
+	for _, r := range results {
+		if r.Err != nil {
+			complete = false
+			d.log.Warn("cannot check SLO against the data; it is evaluated unchecked", "slo", r.SLO.ID, "err", r.Err)
+		}
+		for _, msg := range r.Errors() {
+			d.log.Error("SLO does not fit the data; its state is error until fixed", "slo", r.SLO.ID, "team", r.SLO.Team, "reason", msg)
+		}
+		for _, msg := range r.Warnings() {
+			d.log.Warn("SLO data check", "slo", r.SLO.ID, "team", r.SLO.Team, "warning", msg)
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !sameSLOs(d.slos, slos) {
+		// A reload came in meanwhile; its own check decides.
+		return results, false
+	}
+	d.evaluator.SetBlocked(datacheck.Blocked(results))
+	return results, complete
+}
+
+// sameSLOs says whether two loads are the same set: a reload makes new SLOs.
+func sameSLOs(a, b []*slo.SLO) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// dataChecks runs CheckData from the evaluation loop, in the background,
+// once for each loaded SLO set and again while a run was incomplete.
+type dataChecks struct {
+	running atomic.Bool
+	mu      sync.Mutex
+	checked []*slo.SLO
+}
+
+// start begins a run when the loaded set has not been checked completely
+// and no run is under way.
+func (c *dataChecks) start(ctx context.Context, d *Daemon) {
+	d.mu.Lock()
+	slos := d.slos
+	d.mu.Unlock()
+	c.mu.Lock()
+	done := c.checked != nil && sameSLOs(c.checked, slos)
+	c.mu.Unlock()
+	if done || !c.running.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer c.running.Store(false)
+		if _, complete := d.CheckData(ctx, time.Now()); complete {
+			c.mu.Lock()
+			c.checked = slos
+			c.mu.Unlock()
+		}
+	}()
+}
