@@ -66,13 +66,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("--at: %v", err)
 	}
-	hdrs := map[string]string{}
-	for _, h := range headers {
-		name, value, ok := strings.Cut(h, ":")
-		if !ok {
-			return usageErr("--header %q is not 'Name: value'", h)
-		}
-		hdrs[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	hdrs, err := parseHeaders(headers)
+	if err != nil {
+		return usageErr("%v", err)
 	}
 
 	set, diags := slo.Load(osfs.FS{}, specs...)
@@ -104,6 +100,19 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// parseHeaders reads --header flags written 'Name: value'.
+func parseHeaders(headers []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, h := range headers {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, fmt.Errorf("--header %q is not 'Name: value'", h)
+		}
+		out[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	}
+	return out, nil
 }
 
 // parseTime reads RFC3339 or unix seconds (with a fraction); "" is now.

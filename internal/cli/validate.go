@@ -7,27 +7,41 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
+	"github.com/burnwatch/burnwatch/datacheck"
 	"github.com/burnwatch/burnwatch/internal/osfs"
+	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
 )
 
 // validateReport is the JSON form of `burnwatch validate --format json`.
+// With --prometheus-url, what the data checks find is reported too: their
+// errors among the errors, at the SLO's place, and their warnings apart.
 type validateReport struct {
-	Valid  bool             `json:"valid"`
-	Files  int              `json:"files"`
-	SLOs   []string         `json:"slos"`
-	Errors []slo.Diagnostic `json:"errors"`
+	Valid    bool             `json:"valid"`
+	Files    int              `json:"files"`
+	SLOs     []string         `json:"slos"`
+	Errors   []slo.Diagnostic `json:"errors"`
+	Warnings []slo.Diagnostic `json:"warnings"`
 }
 
-func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	format := fl.String("format", "text", "output format: text or json")
+	var headers stringList
+	url := fl.String("prometheus-url", "", "also check the SLOs against the data of this Prometheus-compatible API")
+	fl.Var(&headers, "header", "extra HTTP header 'Name: value' (repeatable), e.g. 'X-Scope-OrgID: team-a'")
+	bearerFile := fl.String("bearer-token-file", "", "file holding a bearer token")
+	timeout := fl.Duration("timeout", 30*time.Second, "timeout of each query")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: burnwatch validate [--format text|json] PATH...\n\n"+
-			"Checks spec files and directories (recursively, *.yaml and *.yml). Exits 0\n"+
-			"when every SLO is valid, 1 when any problem is found, 2 on a usage error.\n\n")
+		fmt.Fprint(stderr, "Usage: burnwatch validate [--format text|json] [--prometheus-url URL [--header H]...] PATH...\n\n"+
+			"Checks spec files and directories (recursively, *.yaml and *.yml). With\n"+
+			"--prometheus-url, also checks each SLO against the data: its threshold is a\n"+
+			"bucket boundary, its selector and error matcher match series, its series\n"+
+			"carry exemplars (a warning). Exits 0 when every SLO is valid, 1 when any\n"+
+			"error is found, 2 on a usage error.\n\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -42,14 +56,35 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fl.Usage()
 		return exitUsage
 	}
+	hdrs, err := parseHeaders(headers)
+	if err != nil {
+		fmt.Fprintf(stderr, "burnwatch validate: %v\n", err)
+		return exitUsage
+	}
 	paths := make([]string, fl.NArg())
 	for i, p := range fl.Args() {
 		paths[i] = filepath.Clean(p)
 	}
 	set, diags := slo.Load(osfs.FS{}, paths...)
-	report := validateReport{Valid: len(diags) == 0, Files: len(set.Files), SLOs: []string{}, Errors: diags}
+	var warnings slo.Diagnostics
+	if *url != "" {
+		q, err := prom.NewHTTP(prom.HTTPOptions{URL: *url, Timeout: *timeout, Headers: hdrs, BearerTokenFile: *bearerFile})
+		if err != nil {
+			fmt.Fprintf(stderr, "burnwatch validate: %v\n", err)
+			return exitFailed
+		}
+		var dataErrs slo.Diagnostics
+		dataErrs, warnings = checkData(ctx, q, set.SLOs)
+		diags = append(diags, dataErrs...)
+		diags.Sort()
+		warnings.Sort()
+	}
+	report := validateReport{Valid: len(diags) == 0, Files: len(set.Files), SLOs: []string{}, Errors: diags, Warnings: warnings}
 	if report.Errors == nil {
 		report.Errors = slo.Diagnostics{}
+	}
+	if report.Warnings == nil {
+		report.Warnings = slo.Diagnostics{}
 	}
 	for _, s := range set.SLOs {
 		report.SLOs = append(report.SLOs, s.ID)
@@ -65,6 +100,9 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		for _, d := range diags {
 			fmt.Fprintln(stdout, d)
 		}
+		for _, w := range warnings {
+			fmt.Fprintln(stdout, w.String())
+		}
 		if report.Valid {
 			fmt.Fprintf(stdout, "ok: %d SLOs in %d files\n", len(set.SLOs), len(set.Files))
 		} else {
@@ -75,4 +113,25 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFailed
 	}
 	return exitOK
+}
+
+// checkData checks the SLOs against the data, and reports each finding at
+// the place of its SLO: errors, and warnings (prefixed "warning:"). A check
+// that cannot run is an error: validation did not happen.
+func checkData(ctx context.Context, q *prom.HTTP, slos []*slo.SLO) (errs, warnings slo.Diagnostics) {
+	at := func(s *slo.SLO, msg string) slo.Diagnostic {
+		return slo.Diagnostic{Path: s.Source.Path, Line: s.Source.Line, Column: s.Source.Column, Message: s.ID + ": " + msg}
+	}
+	for _, r := range datacheck.Check(ctx, q, slos, time.Now(), datacheck.Options{}) {
+		if r.Err != nil {
+			errs = append(errs, at(r.SLO, r.Err.Error()))
+		}
+		for _, msg := range r.Errors() {
+			errs = append(errs, at(r.SLO, msg))
+		}
+		for _, msg := range r.Warnings() {
+			warnings = append(warnings, at(r.SLO, "warning: "+msg))
+		}
+	}
+	return errs, warnings
 }
