@@ -81,7 +81,7 @@ func formatLE(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // bucketMissing reports whether a latency SLO's histogram had series in a
 // window where its threshold bucket had none.
 func bucketMissing(sp *sloPlan, ans *answers) bool {
-	if sp.slo.SLI.Kind != slo.SLILatency || sp.good == nil || sp.valid == nil {
+	if sp.slo.SLI.Kind != slo.SLILatency || sp.slo.SLI.Native || sp.good == nil || sp.valid == nil {
 		return false
 	}
 	for _, w := range sp.windows {

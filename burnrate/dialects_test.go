@@ -76,3 +76,34 @@ func TestCollectorInstancesAreSummed(t *testing.T) {
 		}
 	}
 }
+
+func TestUTF8NamesAreQueriedWithTheirDots(t *testing.T) {
+	minutes := 8 * 60
+	tr := steady(100, 0.2)
+	ok := cumulative(minutes, func(m int) float64 { c, b := tr(m); return c - b })
+	bad := cumulative(minutes, func(m int) float64 { _, b := tr(m); return b })
+	eng := newEngine(t, fmt.Sprintf(`{"traces.span.metrics.calls", "service.name"="checkout", "status.code"="STATUS_CODE_OK"} %s`+"\n"+
+		`{"traces.span.metrics.calls", "service.name"="checkout", "status.code"="STATUS_CODE_ERROR"} %s`+"\n", ok, bad))
+	s := loadSLO(t, `version: burnwatch/v1
+team: checkout
+slos:
+  - name: availability
+    service: checkout
+    objective: 99.9
+    sli:
+      errors:
+        metric: '{"traces.span.metrics.calls", "service.name"="checkout"}'
+        error_matcher: '"status.code"="STATUS_CODE_ERROR"'
+`)
+	for _, opts := range []burnrate.Options{{}, {Exact: true}} {
+		st := burnrate.NewEvaluator(opts).Evaluate(context.Background(), eng, []*slo.SLO{s}, epoch.Add(time.Duration(minutes-1)*time.Minute)).Statuses[0]
+		if st.State != burnrate.StateOK {
+			t.Fatalf("exact=%v: state %s: %s", opts.Exact, st.State, st.Reason)
+		}
+		for _, w := range st.Windows {
+			if math.Abs(w.ErrorRatio-0.2) > 0.001 {
+				t.Errorf("exact=%v: window %s error ratio %v, want 0.2", opts.Exact, burnrate.FormatWindow(w.Window), w.ErrorRatio)
+			}
+		}
+	}
+}

@@ -53,7 +53,16 @@ func (src *source) query(window time.Duration) (string, error) {
 	if len(src.by) == 0 {
 		return fmt.Sprintf("sum(increase(%s[%s]))", src.selector, w), nil
 	}
-	return fmt.Sprintf("sum by (%s) (increase(%s[%s]))", strings.Join(src.by, ", "), src.selector, w), nil
+	return fmt.Sprintf("sum by (%s) (increase(%s[%s]))", src.grouping(), src.selector, w), nil
+}
+
+// grouping renders the source's `by` labels, quoting UTF-8 names.
+func (src *source) grouping() string {
+	names := make([]string, len(src.by))
+	for i, n := range src.by {
+		names[i] = slo.LabelName(n)
+	}
+	return strings.Join(names, ", ")
 }
 
 // lookback is how far back an instant selector finds a series' last sample
@@ -84,7 +93,7 @@ func (src *source) diffQuery(length, offset time.Duration) string {
 	if len(src.by) == 0 {
 		return fmt.Sprintf("sum(%s)", inner)
 	}
-	return fmt.Sprintf("sum by (%s) (%s)", strings.Join(src.by, ", "), inner)
+	return fmt.Sprintf("sum by (%s) (%s)", src.grouping(), inner)
 }
 
 // key returns the key of a sample: the values of the source's grouping
@@ -161,6 +170,14 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 		p.slos = append(p.slos, sp)
 		switch s.SLI.Kind {
 		case slo.SLILatency:
+			if s.SLI.Native {
+				// A native histogram is read with histogram functions over
+				// each whole window: neither merged nor tiled.
+				valid, good := s.SLI.NativeTemplates()
+				sp.valid = &ref{get(exprSource(valid)), ""}
+				sp.good = &ref{get(exprSource(good)), ""}
+				continue
+			}
 			names, values, rest := splitMatchers(s.SLI.Matchers)
 			base := s.SLI.HistogramBase()
 			fid := base + "|" + strings.Join(names, ",") + "|" + matchersID(rest)

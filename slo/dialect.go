@@ -79,21 +79,40 @@ func (d Dialect) Info() (DialectInfo, bool) {
 // checks report.
 const DefaultErrorMatcher = `status_code=~"STATUS_CODE_ERROR|", otel_status_code=~"ERROR|"`
 
+// Names vary with how metrics reach Prometheus: the Prometheus exporter
+// and Prometheus 3's OTLP endpoint can leave out the _total and unit
+// suffixes (traces_span_metrics_calls, traces_span_metrics_duration_bucket),
+// or keep the dots of the OpenTelemetry name (traces.span.metrics.calls).
+// Dialect detection sees through both; a histogram whose name lost its unit
+// needs the unit from the spec.
+
+// canonicalName is a metric name with the dots of a UTF-8 name turned into
+// underscores, as classic translation does.
+func canonicalName(name string) string { return strings.ReplaceAll(name, ".", "_") }
+
 // detectHistogramDialect names the dialect of a histogram from its base
 // name, and the unit of its buckets; unit is zero when the name does not say.
 func detectHistogramDialect(base string) (Dialect, time.Duration) {
-	for d, info := range dialects {
-		if info.Histogram == base {
+	name := canonicalName(base)
+	for _, d := range []Dialect{DialectOTel, DialectOTelSeconds, DialectOTelLegacy, DialectTempo} {
+		info := dialects[d]
+		if info.Histogram == name {
 			return d, info.Unit
 		}
 	}
-	return DialectGeneric, unitFromName(base)
+	for _, d := range []Dialect{DialectOTel, DialectOTelLegacy, DialectTempo} {
+		if strings.TrimSuffix(dialects[d].Histogram, "_milliseconds") == name {
+			return d, 0 // the unit suffix was dropped: ms or s, the spec says
+		}
+	}
+	return DialectGeneric, unitFromName(name)
 }
 
 // detectCallsDialect names the dialect of a calls counter.
 func detectCallsDialect(name string) Dialect {
+	name = canonicalName(name)
 	for _, d := range []Dialect{DialectOTel, DialectOTelLegacy, DialectTempo} {
-		if dialects[d].Calls == name {
+		if calls := dialects[d].Calls; calls == name || strings.TrimSuffix(calls, "_total") == name {
 			return d
 		}
 	}

@@ -159,6 +159,10 @@ func (fc fileContext) latencySLI(l *latencySpec) SLI {
 		return out
 	}
 	base := strings.TrimSuffix(name, "_bucket")
+	if l.Native && base != name {
+		rep.at(metricNode, "metric %q is a classic histogram's bucket series; a native histogram has none: write %q", name, base)
+		return out
+	}
 	for _, suffix := range []string{"_count", "_sum", "_total", "_created"} {
 		if strings.HasSuffix(name, suffix) {
 			rep.at(metricNode, "metric %q is not a histogram: a latency SLI needs the histogram's name or its _bucket series", name)
@@ -209,6 +213,9 @@ func (fc fileContext) latencySLI(l *latencySpec) SLI {
 	}
 	out.Dialect = dialect
 	out.Metric = base + "_bucket"
+	if l.Native {
+		out.Metric, out.Native = base, true
+	}
 	out.Matchers = matchers
 	out.Threshold = threshold
 	out.Bucket = float64(threshold) / float64(unit)

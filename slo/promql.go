@@ -99,15 +99,34 @@ func parseMatchers(s string) ([]*labels.Matcher, error) {
 }
 
 // Selector renders a metric name and matchers as a PromQL series selector.
+// A name that is not a classic Prometheus name (a UTF-8 name that keeps the
+// dots of its OpenTelemetry name) is quoted inside the braces:
+// {"traces.span.metrics.calls", service_name="checkout"}.
 func Selector(name string, matchers []*labels.Matcher) string {
-	if len(matchers) == 0 {
+	parts := make([]string, 0, len(matchers)+1)
+	quoted := !model.LegacyValidation.IsValidMetricName(name)
+	if quoted {
+		parts = append(parts, strconv.Quote(name))
+	}
+	for _, m := range matchers {
+		parts = append(parts, m.String())
+	}
+	switch {
+	case quoted:
+		return "{" + strings.Join(parts, ", ") + "}"
+	case len(parts) == 0:
 		return name
 	}
-	parts := make([]string, len(matchers))
-	for i, m := range matchers {
-		parts[i] = m.String()
-	}
 	return name + "{" + strings.Join(parts, ", ") + "}"
+}
+
+// LabelName renders a label name for a grouping clause, quoted when it is
+// not a classic Prometheus name (service.name).
+func LabelName(name string) string {
+	if model.LegacyValidation.IsValidLabelName(name) {
+		return name
+	}
+	return strconv.Quote(name)
 }
 
 // BucketMatcher matches the `le` label of a histogram bucket boundary in

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -15,6 +16,24 @@ func (s SLI) bucketMatchers() []*labels.Matcher {
 	return append(append([]*labels.Matcher{}, s.Matchers...), BucketMatcher(s.Bucket))
 }
 
+// goodQueryFor returns the PromQL for a latency SLI's good events over
+// window: the threshold bucket's increase, or for a native histogram the
+// share of observations up to the threshold times their count.
+func (s SLI) goodQueryFor(window string) string {
+	if s.Native {
+		inc := fmt.Sprintf("increase(%s[%s])", Selector(s.Metric, s.Matchers), window)
+		return fmt.Sprintf("sum(histogram_fraction(0, %s, %s) * histogram_count(%s))", strconv.FormatFloat(s.Bucket, 'f', -1, 64), inc, inc)
+	}
+	return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.bucketMatchers()), window)
+}
+
+// NativeTemplates returns a native-histogram latency SLI's valid and good
+// events as templates with the {{.window}} placeholder.
+func (s SLI) NativeTemplates() (valid, good string) {
+	valid, _ = s.TotalQueryFor("{{.window}}")
+	return valid, s.goodQueryFor("{{.window}}")
+}
+
 // errorMatchers select an errors SLI's bad events.
 func (s SLI) errorMatchers() []*labels.Matcher {
 	return append(append([]*labels.Matcher{}, s.Matchers...), s.ErrorMatchers...)
@@ -25,6 +44,9 @@ func (s SLI) errorMatchers() []*labels.Matcher {
 func (s SLI) TotalQueryFor(window string) (string, error) {
 	switch s.Kind {
 	case SLILatency:
+		if s.Native {
+			return fmt.Sprintf("sum(histogram_count(increase(%s[%s])))", Selector(s.Metric, s.Matchers), window), nil
+		}
 		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.HistogramBase()+"_count", s.Matchers), window), nil
 	case SLIErrors:
 		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.Matchers), window), nil
@@ -40,8 +62,7 @@ func (s SLI) BadQueryFor(window string) (string, error) {
 	switch s.Kind {
 	case SLILatency:
 		total, _ := s.TotalQueryFor(window)
-		good := fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.bucketMatchers()), window)
-		return total + " - " + good, nil
+		return total + " - " + s.goodQueryFor(window), nil
 	case SLIErrors:
 		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.errorMatchers()), window), nil
 	case SLIEvents:

@@ -97,6 +97,71 @@ func TestGeneratedPromQLIsWhatAPersonWouldWrite(t *testing.T) {
 			wantBad:     `sum(increase(traces_spanmetrics_calls_total{service="payments", status_code=~"STATUS_CODE_ERROR|STATUS_CODE_UNSET"}[5m]))`,
 		},
 		{
+			name: "a calls counter without _total (exporter without suffixes) is the Collector's",
+			sli: `      errors:
+        metric: traces_span_metrics_calls{service_name="payments"}
+`,
+			wantDialect: slo.DialectOTel,
+			wantTotal:   `sum(increase(traces_span_metrics_calls{service_name="payments"}[5m]))`,
+			wantBad:     `sum(increase(traces_span_metrics_calls{service_name="payments", status_code=~"STATUS_CODE_ERROR|", otel_status_code=~"ERROR|"}[5m]))`,
+		},
+		{
+			name: "a histogram without unit suffix takes the spec's unit",
+			sli: `      latency:
+        metric: traces_span_metrics_duration_bucket{service_name="checkout"}
+        threshold: 2s
+        unit: ms
+`,
+			wantDialect: slo.DialectOTel,
+			wantTotal:   `sum(increase(traces_span_metrics_duration_count{service_name="checkout"}[5m]))`,
+			wantBad: `sum(increase(traces_span_metrics_duration_count{service_name="checkout"}[5m]))` +
+				` - sum(increase(traces_span_metrics_duration_bucket{service_name="checkout", le=~"2000|2000\\.0"}[5m]))`,
+		},
+		{
+			name: "UTF-8 names keep their dots in quoted selectors",
+			sli: `      errors:
+        metric: '{"traces.span.metrics.calls", "service.name"="payments"}'
+`,
+			wantDialect: slo.DialectOTel,
+			wantTotal:   `sum(increase({"traces.span.metrics.calls", "service.name"="payments"}[5m]))`,
+			wantBad:     `sum(increase({"traces.span.metrics.calls", "service.name"="payments", status_code=~"STATUS_CODE_ERROR|", otel_status_code=~"ERROR|"}[5m]))`,
+		},
+		{
+			name: "a UTF-8 histogram with suffixes is the Collector's in ms",
+			sli: `      latency:
+        metric: '{"traces.span.metrics.duration_milliseconds_bucket", service_name="checkout"}'
+        threshold: 2s
+`,
+			wantDialect: slo.DialectOTel,
+			wantTotal:   `sum(increase({"traces.span.metrics.duration_milliseconds_count", service_name="checkout"}[5m]))`,
+			wantBad: `sum(increase({"traces.span.metrics.duration_milliseconds_count", service_name="checkout"}[5m]))` +
+				` - sum(increase({"traces.span.metrics.duration_milliseconds_bucket", service_name="checkout", le=~"2000|2000\\.0"}[5m]))`,
+		},
+		{
+			name: "a native histogram needs no bucket boundary",
+			sli: `      latency:
+        metric: traces_span_metrics_duration_milliseconds{service_name="checkout"}
+        threshold: 1500ms
+        native: true
+`,
+			wantDialect: slo.DialectOTel,
+			wantTotal:   `sum(histogram_count(increase(traces_span_metrics_duration_milliseconds{service_name="checkout"}[5m])))`,
+			wantBad: `sum(histogram_count(increase(traces_span_metrics_duration_milliseconds{service_name="checkout"}[5m])))` +
+				` - sum(histogram_fraction(0, 1500, increase(traces_span_metrics_duration_milliseconds{service_name="checkout"}[5m])) * histogram_count(increase(traces_span_metrics_duration_milliseconds{service_name="checkout"}[5m])))`,
+		},
+		{
+			name: "Tempo's native histogram is in seconds",
+			sli: `      latency:
+        metric: traces_spanmetrics_latency{service="order-consumer"}
+        threshold: 2s
+        native: true
+`,
+			wantDialect: slo.DialectTempo,
+			wantTotal:   `sum(histogram_count(increase(traces_spanmetrics_latency{service="order-consumer"}[5m])))`,
+			wantBad: `sum(histogram_count(increase(traces_spanmetrics_latency{service="order-consumer"}[5m])))` +
+				` - sum(histogram_fraction(0, 2, increase(traces_spanmetrics_latency{service="order-consumer"}[5m])) * histogram_count(increase(traces_spanmetrics_latency{service="order-consumer"}[5m])))`,
+		},
+		{
 			name: "an events SLI with a good query counts total minus good as bad",
 			sli: `      events:
         good_query: sum(rate(jobs_ok_total[{{.window}}]))

@@ -90,7 +90,8 @@ type SLI struct {
 	// Dialect is the span-metrics producer of the metric (latency, errors).
 	Dialect Dialect
 	// Metric is the series name queried: the histogram's _bucket series for a
-	// latency SLI, the calls counter for an errors SLI.
+	// latency SLI (the histogram itself when Native), the calls counter for
+	// an errors SLI.
 	Metric string
 	// Matchers select the series, without the metric name.
 	Matchers []*labels.Matcher
@@ -98,6 +99,10 @@ type SLI struct {
 	Threshold time.Duration
 	// Bucket is Threshold in the histogram's unit: the `le` boundary.
 	Bucket float64
+	// Native is set for a native (exponential) histogram: Metric is then
+	// the histogram itself (no _bucket series), and good events are its
+	// histogram_fraction up to Bucket, which need not be a boundary.
+	Native bool
 	// ErrorMatchers mark a bad call in an errors SLI.
 	ErrorMatchers []*labels.Matcher
 

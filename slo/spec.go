@@ -49,6 +49,9 @@ type latencySpec struct {
 	// Unit is the histogram's unit (ms or s) when neither the dialect nor the
 	// metric name says it.
 	Unit string `yaml:"unit"`
+	// Native reads a native (exponential) histogram with
+	// histogram_fraction: the threshold need not be a bucket boundary.
+	Native bool `yaml:"native"`
 }
 
 type errorsSpec struct {
