@@ -207,6 +207,30 @@ func TestChecksAgainstTheData(t *testing.T) {
 			wantErrors: []string{`none of the error matcher's labels (status_code, otel_status_code) is on http_requests_total{service_name="checkout"}, so every call would count as bad; its labels are service_name: set error_matcher`},
 		},
 		{
+			name:      "a native histogram is fine with any threshold",
+			series:    "traces_span_metrics_duration_milliseconds{service_name=\"checkout\"} {{schema:0 sum:0 count:0}}+{{schema:0 sum:300 count:10 buckets:[10]}}x119\n",
+			exemplars: []*labels.Matcher{labels.MustNewMatcher(labels.MatchEqual, labels.MetricName, "traces_span_metrics_duration_milliseconds")},
+			sli:       "      latency:\n        metric: traces_span_metrics_duration_milliseconds{service_name=\"checkout\"}\n        threshold: 1500ms\n        native: true\n",
+		},
+		{
+			name:       "a classic spec on a native histogram says to set native",
+			series:     "traces_span_metrics_duration_milliseconds{service_name=\"checkout\"} {{schema:0 sum:0 count:0}}+{{schema:0 sum:300 count:10 buckets:[10]}}x119\n",
+			sli:        "      latency:\n        metric: traces_span_metrics_duration_milliseconds_bucket{service_name=\"checkout\"}\n        threshold: 2s\n",
+			wantErrors: []string{`traces_span_metrics_duration_milliseconds_bucket{service_name="checkout"} has no series in the last 1h, but Prometheus has traces_span_metrics_duration_milliseconds: traces_span_metrics_duration_milliseconds is a native (exponential) histogram; set native: true with metric traces_span_metrics_duration_milliseconds`},
+		},
+		{
+			name: "a native spec on a classic histogram says to leave native out", series: otelHistogram,
+			sli:        "      latency:\n        metric: traces_span_metrics_duration_milliseconds{service_name=\"checkout\"}\n        threshold: 2s\n        native: true\n",
+			wantErrors: []string{`traces_span_metrics_duration_milliseconds{service_name="checkout"} has no series in the last 1h, but Prometheus has traces_span_metrics_duration_milliseconds_bucket: traces_span_metrics_duration_milliseconds is a classic histogram; leave native out and write the metric traces_span_metrics_duration_milliseconds_bucket`},
+		},
+		{
+			name:   "a UTF-8 name kept with dots is found",
+			series: counter(`{"traces.span.metrics.calls", service_name="checkout", status_code="STATUS_CODE_UNSET"}`),
+			sli:    "      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"checkout\"}\n",
+			wantErrors: []string{`traces_span_metrics_calls_total{service_name="checkout"} has no series in the last 1h, but Prometheus has traces.span.metrics.calls: ` +
+				`UTF-8 names are kept with dots; write the metric as {"traces.span.metrics.calls", ...}`},
+		},
+		{
 			name:   "no exemplars is a warning naming the settings",
 			series: otelHistogram,
 			sli:    "      latency:\n        metric: traces_span_metrics_duration_milliseconds_bucket{service_name=\"checkout\"}\n        threshold: 2s\n",

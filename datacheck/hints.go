@@ -61,6 +61,9 @@ func (c *checker) noSeries(metric string, matchers []*labels.Matcher) error {
 func (c *checker) renamed(sel, metric string) error {
 	span := burnrate.FormatWindow(c.lookback)
 	alts := alternativeNames(metric)
+	if c.s.SLI.Native {
+		alts = append(alts, metric+"_bucket") // a classic histogram after all
+	}
 	quoted := make([]string, len(alts))
 	for i, a := range alts {
 		quoted[i] = regexp.QuoteMeta(a)
@@ -120,6 +123,8 @@ func uniq(a, b string) []string {
 // renameHint says what to write in the spec for the name found.
 func renameHint(metric, found string) string {
 	switch {
+	case found == metric+"_bucket":
+		return fmt.Sprintf(": %s is a classic histogram; leave native out and write the metric %s", metric, found)
 	case strings.HasSuffix(metric, "_bucket") && !strings.HasSuffix(found, "_bucket"):
 		return fmt.Sprintf(": %s is a native (exponential) histogram; set native: true with metric %s", found, found)
 	case strings.Contains(found, "."):

@@ -16,6 +16,17 @@ import (
 func (c *checker) latency() error {
 	sli := c.s.SLI
 	sel := slo.Selector(sli.Metric, sli.Matchers)
+	if sli.Native {
+		// histogram_fraction reads any threshold: only the series matter.
+		names, err := c.src.LabelNames(c.ctx, []string{sel}, c.start, c.end)
+		if err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			return c.noSeries(sli.Metric, sli.Matchers)
+		}
+		return c.exemplars(sel)
+	}
 	les, err := c.src.LabelValues(c.ctx, model.BucketLabel, []string{sel}, c.start, c.end)
 	if err != nil {
 		return err
