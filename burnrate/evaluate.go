@@ -64,6 +64,8 @@ func (o Options) withDefaults() Options {
 type Evaluator struct {
 	opts  Options
 	tiles map[string]*tiles
+	// history holds where each SLI's series begin, for coverage.
+	history historyStarts
 
 	// blockedMu guards blocked, which SetBlocked may change while a cycle
 	// runs.
@@ -103,7 +105,7 @@ func (e *Evaluator) split(slos []*slo.SLO) (run []*slo.SLO, blocked map[*slo.SLO
 // NewEvaluator returns an evaluator with no tiles yet; its first cycle
 // builds them with range queries.
 func NewEvaluator(opts Options) *Evaluator {
-	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}}
+	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, history: historyStarts{starts: map[string]historyStart{}}}
 }
 
 // Result is the outcome of one evaluation cycle.
@@ -180,6 +182,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			})
 		}
 	}
+	jobs = append(jobs, e.historyJobs(ctx, cq, p, at)...)
 	runAll(jobs, e.opts.Parallelism)
 	for id := range e.tiles {
 		if !live[id] {
@@ -193,6 +196,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			// Like a failed query: no numbers, no alerts.
 			st = Status{SLO: sp.slo, At: at, State: StateError, Reason: missingBucket(ctx, cq, sp.slo, at).Error()}
 		}
+		e.applyCoverage(sp, &st, at)
 		byID[sp.slo] = st
 	}
 	for s, reason := range blocked {

@@ -36,6 +36,10 @@ type source struct {
 	matchers []*labels.Matcher
 	// expr is a template with {{.window}} for an expression source.
 	expr string
+	// series selects the series whose samples the source reads, for
+	// finding where their history begins: the counter's selector, a native
+	// histogram's; "" for an SLO's own PromQL.
+	series string
 	// windows are the window lengths readers need, sorted.
 	windows []time.Duration
 }
@@ -175,6 +179,7 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 				// each whole window: neither merged nor tiled.
 				valid, good := s.SLI.NativeTemplates()
 				sp.valid = &ref{get(exprSource(valid)), ""}
+				sp.valid.src.series = slo.Selector(s.SLI.Metric, s.SLI.Matchers)
 				sp.good = &ref{get(exprSource(good)), ""}
 				continue
 			}
@@ -261,6 +266,7 @@ func counterSource(metric string, matchers []*labels.Matcher, by []string) *sour
 
 func (src *source) setSelector(extra []*labels.Matcher) {
 	src.selector = slo.Selector(src.metric, append(append([]*labels.Matcher{}, src.matchers...), extra...))
+	src.series = src.selector
 	src.id = "sum by (" + strings.Join(src.by, ",") + ") " + src.selector
 }
 

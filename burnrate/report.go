@@ -43,6 +43,9 @@ type WindowReport struct {
 	BurnRate   Number `json:"burn_rate"`
 	// NoData is true when no series answered over the window.
 	NoData bool `json:"no_data,omitempty"`
+	// CoveredSeconds is how much of the window the data spans (less than
+	// the window on a young Prometheus); null when not known.
+	CoveredSeconds Number `json:"covered_seconds"`
 }
 
 // BudgetReport is the error budget over the period.
@@ -55,6 +58,10 @@ type BudgetReport struct {
 	// ExhaustedInSeconds is how long the remaining budget lasts at the
 	// current burn rate; null when it is not being spent.
 	ExhaustedInSeconds Number `json:"exhausted_in_seconds"`
+	// CoveredSeconds is how much of the period so far the data spans:
+	// remaining and consumed are over that span only ("the last 2h of the
+	// 30d period"); null when not known.
+	CoveredSeconds Number `json:"covered_seconds"`
 }
 
 // AlertReport is one multi-window rule.
@@ -68,6 +75,14 @@ type AlertReport struct {
 	ShortBurnRate Number  `json:"short_burn_rate"`
 	Firing        bool    `json:"firing"`
 	Held          bool    `json:"held_low_traffic,omitempty"`
+}
+
+// coveredSeconds is a coverage in seconds; null when not known (zero).
+func coveredSeconds(d time.Duration) Number {
+	if d <= 0 {
+		return Number(math.NaN())
+	}
+	return Number(d.Seconds())
 }
 
 // Number is a float64 that encodes NaN and infinities as JSON null.
@@ -106,14 +121,14 @@ func NewSLOReport(st *Status) SLOReport {
 	for _, w := range st.Windows {
 		out.Windows[FormatWindow(w.Window)] = WindowReport{
 			Good: Number(w.Good), Valid: Number(w.Valid), ErrorRatio: Number(w.ErrorRatio), BurnRate: Number(w.BurnRate),
-			NoData: w.NoData,
+			NoData: w.NoData, CoveredSeconds: coveredSeconds(w.Covered),
 		}
 	}
 	b := st.Budget
 	out.Budget = BudgetReport{
 		PeriodStart: b.PeriodStart.UTC(), PeriodEnd: b.PeriodEnd.UTC(),
 		ErrorRatio: Number(b.ErrorRatio), Remaining: Number(b.Remaining), Consumed: Number(b.Consumed),
-		ExhaustedInSeconds: Number(math.NaN()),
+		ExhaustedInSeconds: Number(math.NaN()), CoveredSeconds: coveredSeconds(b.Covered),
 	}
 	if st.State == StateError {
 		out.Budget.Remaining, out.Budget.Consumed = Number(math.NaN()), Number(math.NaN())

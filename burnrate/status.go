@@ -47,6 +47,10 @@ type WindowStatus struct {
 	ErrorRatio float64
 	// BurnRate is ErrorRatio / (1 − objective).
 	BurnRate float64
+	// Covered is how much of the window the data spans: the window itself,
+	// or less when the SLI's series are younger than the window (a young
+	// Prometheus, a new service). 0 when not known (events and raw SLIs).
+	Covered time.Duration
 	// NoData is true when no series answered the SLO's valid-events query
 	// (or its error-ratio query) over the window, or the answer was NaN: a
 	// renamed metric, a wrong tenant, a dropped scrape job. Zero events on
@@ -59,6 +63,12 @@ type Budget struct {
 	PeriodStart, PeriodEnd time.Time
 	// ErrorRatio is the error ratio from the period's start until now.
 	ErrorRatio float64
+	// Covered is how much of the period so far the data spans: the whole
+	// span from PeriodStart (rolling: the period) once the SLI's series are
+	// older than that, less while they are younger. Remaining and Consumed
+	// are then over the covered span only: "budget over the last 2h of the
+	// 30d period". 0 when not known (events and raw SLIs).
+	Covered time.Duration
 	// Remaining and Consumed are shares of the budget; they add up to 1.
 	Remaining, Consumed float64
 	// ExhaustedIn is how long the remaining budget lasts at the burn rate

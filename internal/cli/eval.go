@@ -147,7 +147,7 @@ func writeEvalTable(w io.Writer, r burnrate.Report) {
 			state = "burning" // evaluated fine, and an alert tier fires
 		}
 		fmt.Fprintf(tw, "%s\t%s%%\t%s\t%s\t%s\t%s\n", s.ID, strconv.FormatFloat(s.Objective*100, 'g', 10, 64),
-			state, firing, percent(s.Budget.Remaining), burnRates(s))
+			state, firing, budgetLeft(s, r.EvaluatedAt), burnRates(s))
 	}
 	tw.Flush()
 	for _, s := range r.SLOs {
@@ -166,6 +166,18 @@ func writeEvalTable(w io.Writer, r burnrate.Report) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// budgetLeft is the remaining budget, saying over how much of the period
+// it was counted when the data is younger than the period so far.
+func budgetLeft(s burnrate.SLOReport, at time.Time) string {
+	left := percent(s.Budget.Remaining)
+	covered := time.Duration(float64(s.Budget.CoveredSeconds) * float64(time.Second)).Round(time.Minute)
+	elapsed := min(at.Sub(s.Budget.PeriodStart), s.Budget.PeriodEnd.Sub(s.Budget.PeriodStart))
+	if math.IsNaN(float64(s.Budget.CoveredSeconds)) || left == "n/a" || covered >= elapsed-time.Minute {
+		return left
+	}
+	return fmt.Sprintf("%s (last %s of %s)", left, model.Duration(covered), s.Period)
 }
 
 // burnRates lists the burn rate of every window, shortest first.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
 )
@@ -34,6 +35,27 @@ func TestEvalTableStateAgreesWithFiring(t *testing.T) {
 		f := rows[tt.id]
 		if len(f) < 4 || f[1] != tt.objective || f[2] != tt.state || f[3] != tt.firing {
 			t.Errorf("row of %s = %q, want objective %s, state %s, firing %s", tt.id, f, tt.objective, tt.state, tt.firing)
+		}
+	}
+}
+
+func TestEvalTableSaysHowMuchOfThePeriodTheBudgetCovers(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	budget := func(covered time.Duration) burnrate.BudgetReport {
+		return burnrate.BudgetReport{PeriodStart: at.Add(-30 * 24 * time.Hour), PeriodEnd: at, Remaining: 0.75, CoveredSeconds: burnrate.Number(covered.Seconds())}
+	}
+	r := burnrate.Report{EvaluatedAt: at, SLOs: []burnrate.SLOReport{
+		{ID: "young/errors", Objective: 0.999, Period: "30d", State: burnrate.StateOK, Budget: budget(2 * time.Hour)},
+		{ID: "old/errors", Objective: 0.999, Period: "30d", State: burnrate.StateOK, Budget: budget(30 * 24 * time.Hour)},
+	}}
+	var out bytes.Buffer
+	writeEvalTable(&out, r)
+	for _, line := range strings.Split(out.String(), "\n") {
+		switch {
+		case strings.HasPrefix(line, "young/") && !strings.Contains(line, "75.0% (last 2h of 30d)"):
+			t.Errorf("a budget over 2h of 30d does not say so: %s", line)
+		case strings.HasPrefix(line, "old/") && strings.Contains(line, "last"):
+			t.Errorf("a budget over the whole period says it covers less: %s", line)
 		}
 	}
 }
