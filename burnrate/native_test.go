@@ -45,6 +45,9 @@ func TestNativeHistogramsNeedNoBucketBoundary(t *testing.T) {
 				if math.Abs(w.ErrorRatio-0.1) > 0.001 {
 					t.Errorf("window %s: error ratio %v (good %v of %v), want 0.1", burnrate.FormatWindow(w.Window), w.ErrorRatio, w.Good, w.Valid)
 				}
+				if want := min(w.Window, time.Duration(minutes-1)*time.Minute); w.Covered < want-5*time.Minute || w.Covered > want {
+					t.Errorf("window %s covers %s, want about %s", burnrate.FormatWindow(w.Window), w.Covered, want)
+				}
 			}
 		})
 	}
