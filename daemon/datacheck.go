@@ -72,31 +72,39 @@ func sameSLOs(a, b []*slo.SLO) bool {
 	return true
 }
 
-// dataChecks runs CheckData from the evaluation loop, in the background,
-// once for each loaded SLO set and again while a run was incomplete.
+// recheckBlocked is how often the checks run again while they block an
+// SLO: a selector that matched nothing at start (a service not deployed
+// yet) may match now.
+const recheckBlocked = 10 * time.Minute
+
+// dataChecks runs CheckData from the evaluation loop, in the background:
+// once for each loaded SLO set, again while a run was incomplete, and every
+// recheckBlocked while an SLO is blocked.
 type dataChecks struct {
-	running atomic.Bool
-	mu      sync.Mutex
-	checked []*slo.SLO
+	running   atomic.Bool
+	mu        sync.Mutex
+	checked   []*slo.SLO
+	checkedAt time.Time
+	blocking  bool
 }
 
-// start begins a run when the loaded set has not been checked completely
-// and no run is under way.
+// start begins a run when one is due and none is under way.
 func (c *dataChecks) start(ctx context.Context, d *Daemon) {
 	d.mu.Lock()
 	slos := d.slos
 	d.mu.Unlock()
 	c.mu.Lock()
-	done := c.checked != nil && sameSLOs(c.checked, slos)
+	done := c.checked != nil && sameSLOs(c.checked, slos) && (!c.blocking || time.Since(c.checkedAt) < recheckBlocked)
 	c.mu.Unlock()
 	if done || !c.running.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
 		defer c.running.Store(false)
-		if _, complete := d.CheckData(ctx, time.Now()); complete {
+		results, complete := d.CheckData(ctx, time.Now())
+		if complete {
 			c.mu.Lock()
-			c.checked = slos
+			c.checked, c.checkedAt, c.blocking = slos, time.Now(), len(datacheck.Blocked(results)) > 0
 			c.mu.Unlock()
 		}
 	}()
