@@ -4,7 +4,8 @@ import "sync/atomic"
 
 // QueryStats counts the queries a querier has answered since it was built.
 type QueryStats struct {
-	// Queries is the number of calls to Query, QueryRange and QueryExemplars.
+	// Queries is the number of calls to Query, QueryRange, QueryExemplars,
+	// LabelNames, LabelValues and ExemplarCount.
 	Queries uint64
 	// Errors is the number of those calls that returned an error.
 	Errors uint64
