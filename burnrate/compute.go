@@ -110,17 +110,20 @@ func missingSeriesReason(sp *sloPlan, windows []time.Duration) string {
 // windowStatus reads an SLO's numbers over one window.
 func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) WindowStatus {
 	ws := WindowStatus{Window: w, Good: math.NaN(), Valid: math.NaN(), ErrorRatio: math.NaN()}
+	// read is a number an SLO reads; NaN (0/0) counts as no answer.
 	read := func(r *ref) (float64, bool) {
 		v, ok := ans.values[r.src][w][r.key]
-		return v, ok
+		return v, ok && !math.IsNaN(v)
 	}
 	switch {
 	case sp.ratio != nil:
-		v, ok := read(sp.ratio)
-		if ok {
+		// A raw SLI's 0/0 is a window without events, not missing series:
+		// only an answer with no series at all is no data.
+		v, present := ans.values[sp.ratio.src][w][sp.ratio.key]
+		if present && !math.IsNaN(v) {
 			ws.ErrorRatio = math.Min(1, math.Max(0, v))
 		}
-		ws.NoData = !ok
+		ws.NoData = !present
 	default:
 		valid, ok := read(sp.valid)
 		if !ok {

@@ -232,7 +232,9 @@ func (e *Evaluator) queryWindow(ctx context.Context, q Querier, src *source, w t
 }
 
 // vectorValues turns an answer into values by key; several samples with one
-// key (an expression that is not summed) are added up.
+// key (an expression that is not summed) are added up. A key whose samples
+// are all NaN (0/0 in an expression) is present with a NaN value: the
+// series exist, the number is unknown.
 func vectorValues(src *source, vec model.Vector, expr string) (map[string]float64, error) {
 	vals := make(map[string]float64, len(vec))
 	for _, s := range vec {
@@ -240,10 +242,17 @@ func vectorValues(src *source, vec model.Vector, expr string) (map[string]float6
 		if math.IsInf(v, 0) {
 			return nil, fmt.Errorf("query %q answered %v for %s", expr, v, s.Metric)
 		}
-		if math.IsNaN(v) {
-			continue // 0/0 in an expression: no data for this series
+		k := src.key(s.Metric)
+		old, seen := vals[k]
+		switch {
+		case math.IsNaN(v) && !seen:
+			vals[k] = v
+		case math.IsNaN(v):
+		case seen && !math.IsNaN(old):
+			vals[k] = old + v
+		default:
+			vals[k] = v
 		}
-		vals[src.key(s.Metric)] += v
 	}
 	return vals, nil
 }

@@ -3,6 +3,7 @@ package burnrate_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +120,42 @@ func TestATiledWindowOfVanishedSeriesIsNoData(t *testing.T) {
 	}
 	if st.State != burnrate.StateNoData {
 		t.Errorf("state %s, want no_data", st.State)
+	}
+}
+
+func TestARawSLIWithoutTrafficIsNotNoData(t *testing.T) {
+	warmup := 6 * 60
+	quiet := func(m int) (float64, float64) {
+		if m >= warmup {
+			return 0, 0
+		}
+		return 100, 1
+	}
+	raw := func(metric string) *slo.SLO {
+		return loadSLO(t, fmt.Sprintf(`version: burnwatch/v1
+team: checkout
+slos:
+  - name: raw
+    service: checkout
+    objective: 99.9
+    sli:
+      raw:
+        error_ratio_query: sum(increase(%[1]s{status_code="STATUS_CODE_ERROR"}[{{.window}}])) / sum(increase(%[1]s[{{.window}}]))
+`, metric))
+	}
+	eng := newEngine(t, errorSeries(warmup+30, quiet))
+	at := epoch.Add(time.Duration(warmup+29) * time.Minute)
+	// 0/0 over the quiet minutes: the series exist, there were no calls.
+	st := burnrate.NewEvaluator(burnrate.Options{}).Evaluate(context.Background(), eng, []*slo.SLO{raw("traces_span_metrics_calls_total")}, at).Statuses[0]
+	if st.State != burnrate.StateOK {
+		t.Errorf("quiet raw SLI: state %s (%s), want ok", st.State, st.Reason)
+	}
+	if w, _ := st.Window(5 * time.Minute); w.NoData || !math.IsNaN(w.ErrorRatio) {
+		t.Errorf("quiet raw SLI, 5m window: %+v, want an unknown error ratio that is not no data", w)
+	}
+	// A query that selects nothing is no data.
+	st = burnrate.NewEvaluator(burnrate.Options{}).Evaluate(context.Background(), eng, []*slo.SLO{raw("renamed_calls_total")}, at).Statuses[0]
+	if st.State != burnrate.StateNoData {
+		t.Errorf("raw SLI on a missing metric: state %s, want no_data", st.State)
 	}
 }
