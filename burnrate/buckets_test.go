@@ -64,3 +64,30 @@ func TestAThresholdThatIsNotABucketBoundaryIsAnErrorNotAPage(t *testing.T) {
 		})
 	}
 }
+
+func TestTwoSecondsOnTemposBucketsIsNotABoundary(t *testing.T) {
+	minutes := 4 * 60
+	calls := cumulative(minutes, func(int) float64 { return 100 })
+	var b strings.Builder
+	for _, le := range []string{"0.512", "1.024", "2.048", "4.096", "+Inf"} {
+		fmt.Fprintf(&b, "traces_spanmetrics_latency_bucket{service=\"order-consumer\",le=%q} %s\n", le, calls)
+	}
+	fmt.Fprintf(&b, "traces_spanmetrics_latency_count{service=\"order-consumer\"} %s\n", calls)
+	eng := newEngine(t, b.String())
+	s := loadSLO(t, `version: burnwatch/v1
+team: fulfilment
+slos:
+  - name: processed
+    service: order-consumer
+    objective: 99.9
+    sli:
+      latency:
+        metric: traces_spanmetrics_latency_bucket{service="order-consumer"}
+        threshold: 2s
+`)
+	st := burnrate.NewEvaluator(burnrate.Options{}).Evaluate(context.Background(), eng, []*slo.SLO{s}, epoch.Add(time.Duration(minutes-1)*time.Minute)).Statuses[0]
+	want := `no bucket le="2" on traces_spanmetrics_latency_bucket{service="order-consumer"}; the nearest are 1.024 and 2.048`
+	if st.State != burnrate.StateError || st.Reason != want {
+		t.Errorf("state %s, reason %q; want error %q", st.State, st.Reason, want)
+	}
+}

@@ -167,6 +167,13 @@ func TestChecksAgainstTheData(t *testing.T) {
 			wantErrors: []string{`no bucket le="2" on traces_spanmetrics_latency_bucket{service="order-consumer"}; the nearest are 1.024 and 2.048`},
 		},
 		{
+			name:       "a histogram without unit suffix read in the wrong unit",
+			series:     histogram("traces_span_metrics_duration", otelLabels, "0.5", "1", "2", "5"),
+			exemplars:  anyBucket,
+			sli:        "      latency:\n        metric: traces_span_metrics_duration_bucket{service_name=\"checkout\"}\n        threshold: 2s\n        unit: ms\n",
+			wantErrors: []string{`no bucket le="2000" on traces_span_metrics_duration_bucket{service_name="checkout"}; the nearest is 5 (the buckets look like seconds: set unit: s)`},
+		},
+		{
 			name: "a label the metric does not have names the one it has", series: otelHistogram, exemplars: anyBucket,
 			sli:        "      latency:\n        metric: traces_span_metrics_duration_milliseconds_bucket{service=\"checkout\"}\n        threshold: 2s\n",
 			wantErrors: []string{`traces_span_metrics_duration_milliseconds_bucket{service="checkout"} matches no series: traces_span_metrics_duration_milliseconds_bucket has no label service (it has service_name); its labels are le, service_name, span_kind, span_name, status_code`},

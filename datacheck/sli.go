@@ -2,6 +2,7 @@ package datacheck
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/prometheus/common/model"
@@ -36,9 +37,46 @@ func (c *checker) latency() error {
 	}
 	bounds := burnrate.ParseBoundaries(les)
 	if !slices.Contains(bounds, sli.Bucket) {
-		c.errorf("%s", burnrate.MissingBucket{Selector: sel, LE: sli.Bucket, Boundaries: bounds}.Error())
+		hint := ""
+		if !unitInName(sli) {
+			hint = unitHint(sli.Bucket, bounds)
+		}
+		c.errorf("%s%s", burnrate.MissingBucket{Selector: sel, LE: sli.Bucket, Boundaries: bounds}.Error(), hint)
 	}
 	return c.exemplars(sel)
+}
+
+// unitInName says whether the histogram's name fixes its unit (a unit
+// suffix, or a producer's name such as Tempo's), so that the spec's unit
+// cannot be wrong.
+func unitInName(sli slo.SLI) bool {
+	base := strings.ReplaceAll(sli.HistogramBase(), ".", "_")
+	if strings.HasSuffix(base, "_milliseconds") || strings.HasSuffix(base, "_seconds") {
+		return true
+	}
+	info, ok := sli.Dialect.Info()
+	return ok && info.Histogram == base
+}
+
+// unitHint points at a unit mix-up: the threshold would be a boundary in
+// the other unit (a histogram whose name lost its unit suffix).
+func unitHint(le float64, bounds []float64) string {
+	switch {
+	case slices.Contains(bounds, roundLE(le/1000)):
+		return " (the buckets look like seconds: set unit: s)"
+	case slices.Contains(bounds, roundLE(le*1000)):
+		return " (the buckets look like milliseconds: set unit: ms)"
+	}
+	return ""
+}
+
+// roundLE drops the binary noise of scaling a boundary by 1000.
+func roundLE(f float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
 }
 
 // errors checks an errors SLI: its selector matches series, and those
