@@ -66,6 +66,11 @@ type SLOHistory struct {
 	BudgetRemaining []Point
 	// Queries are the PromQL expressions the history was computed from.
 	Queries []string
+	// DataSince is where the data begins, to within a step: the start of
+	// the oldest step with events. Budgets at points less than a period
+	// after it are over that span only (a young Prometheus). Zero when no
+	// step has events.
+	DataSince time.Time
 }
 
 // History computes an SLO's history at `at` from range queries to q.
@@ -108,6 +113,16 @@ func history(ctx context.Context, q Querier, s *slo.SLO, at time.Time, opts Hist
 	budget := s.ErrorBudget()
 	for k := charted - 1; k >= 0; k-- {
 		h.ErrorRatio = append(h.ErrorRatio, Point{At: tr.end(k), Value: ratio[k]})
+	}
+	counts := valid
+	if counts == nil {
+		counts = ratio // a raw SLI: steps with an error ratio
+	}
+	for k := len(counts) - 1; k >= 0; k-- {
+		if !math.IsNaN(counts[k]) {
+			h.DataSince = tr.end(k).Add(-step)
+			break
+		}
 	}
 	if s.Period.Calendar == "" {
 		perPeriod := tiles - charted + 1

@@ -267,3 +267,24 @@ func TestHistoryQueryFailureNamesTheSLO(t *testing.T) {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 }
+
+func TestHistorySaysSinceWhenItHasData(t *testing.T) {
+	// Three hours of data at the end of a 1d rolling period.
+	eng := historyEngine(t, historyCalls(3*60+1, func(int) float64 { return 0 }))
+	s := historySLO(t, "1d", historyErrorsSLI)
+	at := historyStart.Add(3 * time.Hour)
+	h, err := burnrate.History(context.Background(), eng, s, at, burnrate.HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := h.DataSince.Sub(historyStart); d < -h.Step || d > h.Step {
+		t.Errorf("data since %s, want about %s (within a step of %s)", h.DataSince, historyStart, h.Step)
+	}
+	old := historyEngine(t, historyCalls(3*24*60+1, func(int) float64 { return 0 }))
+	if h, err = burnrate.History(context.Background(), old, s, historyStart.Add(3*24*time.Hour), burnrate.HistoryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !h.DataSince.Before(h.From) {
+		t.Errorf("data since %s on a history older than the chart (from %s), want before it", h.DataSince, h.From)
+	}
+}
