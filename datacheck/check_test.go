@@ -266,3 +266,9 @@ func TestChecksAgainstTheData(t *testing.T) {
 		})
 	}
 }
+
+// Both queriers answer the checks.
+var (
+	_ datacheck.Source = (*prom.HTTP)(nil)
+	_ datacheck.Source = (*prom.Embedded)(nil)
+)
