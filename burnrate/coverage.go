@@ -40,22 +40,38 @@ type historyStart struct {
 // id and key.
 type historyStarts struct {
 	mu     sync.Mutex
-	starts map[string]historyStart
+	starts map[string]map[string]historyStart
 }
-
-func historyKey(src *source, key string) string { return src.id + "\xff" + key }
 
 func (h *historyStarts) get(src *source, key string) (historyStart, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s, ok := h.starts[historyKey(src, key)]
+	s, ok := h.starts[src.id][key]
 	return s, ok
 }
 
 func (h *historyStarts) set(src *source, key string, s historyStart) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.starts[historyKey(src, key)] = s
+	if h.starts[src.id] == nil {
+		h.starts[src.id] = map[string]historyStart{}
+	}
+	h.starts[src.id][key] = s
+}
+
+// keep drops what is known of sources no SLO reads any more.
+func (h *historyStarts) keep(sources []*source) {
+	live := map[string]bool{}
+	for _, src := range sources {
+		live[src.id] = true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id := range h.starts {
+		if !live[id] {
+			delete(h.starts, id)
+		}
+	}
 }
 
 // due says whether a reader's history start must be looked up at `at`.

@@ -105,7 +105,7 @@ func (e *Evaluator) split(slos []*slo.SLO) (run []*slo.SLO, blocked map[*slo.SLO
 // NewEvaluator returns an evaluator with no tiles yet; its first cycle
 // builds them with range queries.
 func NewEvaluator(opts Options) *Evaluator {
-	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, history: historyStarts{starts: map[string]historyStart{}}}
+	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, history: historyStarts{starts: map[string]map[string]historyStart{}}}
 }
 
 // Result is the outcome of one evaluation cycle.
@@ -142,8 +142,10 @@ func (a *answers) fail(src *source, err error) {
 	}
 }
 
-// Evaluate runs one cycle at `at` for the given SLOs. A failing query marks
-// the SLOs that read it as StateError; the others are evaluated as usual.
+// Evaluate runs one cycle at `at` for the given SLOs, and returns one status
+// per SLO, in order. A failing query marks the SLOs that read it as
+// StateError, and so does a latency threshold that is not a bucket boundary
+// or a block set with SetBlocked; the others are evaluated as usual.
 func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at time.Time) Result {
 	run, blocked := e.split(slos)
 	p := makePlan(run, at)
@@ -189,7 +191,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			delete(e.tiles, id) // no SLO reads it any more
 		}
 	}
-	byID := make(map[*slo.SLO]Status, len(slos))
+	e.history.keep(p.sources)
+	bySLO := make(map[*slo.SLO]Status, len(slos))
 	for _, sp := range p.slos {
 		st := status(sp, ans, at)
 		if st.State != StateError && bucketMissing(sp, ans) {
@@ -197,14 +200,14 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			st = Status{SLO: sp.slo, At: at, State: StateError, Reason: missingBucket(ctx, cq, sp.slo, at).Error()}
 		}
 		e.applyCoverage(sp, &st, at)
-		byID[sp.slo] = st
+		bySLO[sp.slo] = st
 	}
 	for s, reason := range blocked {
-		byID[s] = Status{SLO: s, At: at, State: StateError, Reason: reason}
+		bySLO[s] = Status{SLO: s, At: at, State: StateError, Reason: reason}
 	}
 	statuses := make([]Status, 0, len(slos))
 	for _, s := range slos {
-		statuses = append(statuses, byID[s])
+		statuses = append(statuses, bySLO[s])
 	}
 	return Result{At: at, Statuses: statuses, Queries: int(cq.n.Load()), QueryErrors: int(cq.failed.Load())}
 }
