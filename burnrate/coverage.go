@@ -17,7 +17,8 @@ import (
 // source, for all its readers at once, and kept: the start of history does
 // not move. The lookup is the earliest sample's timestamp, first to within
 // a coarse step, then exactly around the few instants the first pass found.
-// A series with none yet is asked again after recheckHistory.
+// A reader with no series yet is asked again after recheckHistory, over the
+// span since it was last asked only.
 
 // recheckHistory is how long a reader with no series waits before its
 // history start is looked up again.
@@ -99,7 +100,12 @@ func (e *Evaluator) historyJobs(ctx context.Context, q Querier, p *plan, at time
 			needs[sp.valid.src] = n
 			order = append(order, sp.valid.src)
 		}
-		n.span = max(n.span, slices.Max(sp.windows))
+		span := slices.Max(sp.windows)
+		if h, ok := e.history.get(sp.valid.src, sp.valid.key); ok {
+			// No series at the last lookup: they can only have begun since.
+			span = min(span, at.Sub(h.checked)+lookback)
+		}
+		n.span = max(n.span, span)
 		n.keys = append(n.keys, sp.valid.key)
 	}
 	jobs := make([]func(), 0, len(order))

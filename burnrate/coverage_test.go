@@ -2,6 +2,7 @@ package burnrate_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,5 +57,39 @@ func TestAnOldPrometheusCoversTheWholePeriod(t *testing.T) {
 	st := burnrate.NewEvaluator(burnrate.Options{}).Evaluate(context.Background(), eng, []*slo.SLO{s}, epoch.Add(time.Duration(minutes-1)*time.Minute)).Statuses[0]
 	if st.Budget.Covered != 3*24*time.Hour {
 		t.Errorf("budget covers %s, want the whole 3d period", st.Budget.Covered)
+	}
+}
+
+func TestANewServiceIsLookedUpOverTheTimeSinceTheLastLookup(t *testing.T) {
+	// checkout has two days of history; cart appears 30 minutes before
+	// the end.
+	minutes := 2 * 24 * 60
+	series := errorSeries(minutes, steady(100, 0.001))
+	cart := strings.ReplaceAll(errorSeries(30, steady(100, 0.001)), `"checkout"`, `"cart"`)
+	var shifted strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(cart), "\n") {
+		name, values, _ := strings.Cut(line, " ")
+		shifted.WriteString(name + " " + strings.Repeat("_ ", minutes-30) + values + "\n")
+	}
+	eng := newEngine(t, series+shifted.String())
+	checkout := loadSLO(t, errorsSpec)
+	cartSLO := loadSLO(t, strings.ReplaceAll(errorsSpec, "checkout", "cart"))
+	rec := &recordingEngine{q: eng}
+	ev := burnrate.NewEvaluator(burnrate.Options{})
+	first := epoch.Add(time.Duration(minutes-60) * time.Minute)
+	ev.Evaluate(context.Background(), rec, []*slo.SLO{checkout, cartSLO}, first)
+	rec.queries = nil
+	at := epoch.Add(time.Duration(minutes-1) * time.Minute)
+	st := ev.Evaluate(context.Background(), rec, []*slo.SLO{checkout, cartSLO}, at).Statuses
+	if c := st[1].Budget.Covered; c < 25*time.Minute || c > 30*time.Minute {
+		t.Errorf("cart's budget covers %s, want about 29m", c)
+	}
+	if c := st[0].Budget.Covered; c != 30*24*time.Hour && c < 47*time.Hour {
+		t.Errorf("checkout's budget covers %s, want its two days", c)
+	}
+	for _, q := range rec.queries {
+		if strings.Contains(q, "timestamp(") && strings.Contains(q, "[30d:") {
+			t.Errorf("a reader seen an hour ago was looked up over the whole period again: %s", q)
+		}
 	}
 }
