@@ -1,0 +1,229 @@
+package alerting
+
+// This file holds the effects that follow a lifecycle step, in the order
+// Process runs them: enrich (trace links from exemplars, looked up outside
+// any lock and bounded by a timeout), then compose and route each
+// notification into the outbox entries that the commit writes.
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// lookup is the outcome of one incident's exemplar lookup.
+type lookup struct {
+	key    openKey
+	traces []TraceLink
+	err    error
+}
+
+// enrich looks up trace links for every open burn incident that has fewer
+// than MaxTraces, over the incident's span (from its tier's short window
+// before it began until now), all in parallel within ExemplarTimeout. Found
+// traces join the incident's; an incident whose trigger went out without
+// links gets one Updated notification when its first links appear.
+func (m *Manager) enrich(ctx context.Context, next *state, changes []transition, statuses []burnrate.Status, now time.Time) []transition {
+	sts := byID(statuses)
+	var wanted []openKey
+	for k, inc := range next.open {
+		if k.Kind == KindBurn && len(inc.Traces) < m.opts.MaxTraces && sts[k.SLO] != nil {
+			wanted = append(wanted, k)
+		}
+	}
+	slices.SortFunc(wanted, func(a, b openKey) int { return compareStrings(a.SLO, b.SLO) })
+	results := make([]lookup, len(wanted))
+	if m.opts.Exemplars != nil && len(wanted) > 0 {
+		ctx, cancel := context.WithTimeout(ctx, m.opts.ExemplarTimeout)
+		var wg sync.WaitGroup
+		for i, k := range wanted {
+			st, inc := sts[k.SLO], next.open[k]
+			from := inc.StartedAt.Add(-shortestWindow(st, inc.Severity))
+			wg.Go(func() {
+				traces, err := findTraces(ctx, m.opts.Exemplars, st.SLO, from, now, m.opts.MaxTraces)
+				results[i] = lookup{key: k, traces: traces, err: err}
+			})
+		}
+		wg.Wait()
+		cancel()
+	} else {
+		for i, k := range wanted {
+			results[i] = lookup{key: k}
+		}
+	}
+	triggered := map[openKey]bool{}
+	for _, t := range changes {
+		if t.status == Firing && !t.repeat {
+			triggered[t.incident.openKey()] = true
+		}
+	}
+	for _, r := range results {
+		inc := next.open[r.key]
+		st := sts[r.key.SLO]
+		if r.err != nil {
+			m.opts.Logger.Warn("exemplar lookup failed; the incident goes on without new trace links",
+				"slo", r.key.SLO, "incident", inc.Key, "err", m.opts.Redact(r.err.Error()))
+		}
+		hadLinks := len(inc.Traces) > 0
+		inc.Traces = mergeTraces(inc.Traces, r.traces, m.opts.MaxTraces)
+		inc.TracesNote = ""
+		if len(inc.Traces) == 0 {
+			inc.TracesNote = m.opts.Redact(noTracesNote(st.SLO, r.err))
+		}
+		switch {
+		case triggered[r.key]:
+			inc.LinksNotified = len(inc.Traces) > 0
+			if len(inc.Traces) == 0 {
+				m.opts.Logger.Info("no trace link for the new incident yet; looking again every cycle",
+					"slo", r.key.SLO, "incident", inc.Key, "why", inc.TracesNote)
+			}
+		case !hadLinks && len(inc.Traces) > 0 && !inc.LinksNotified:
+			inc.LinksNotified = true
+			changes = append(changes, transition{incident: inc, status: Updated})
+			m.opts.Logger.Info("trace links found after the trigger; sending an update",
+				"slo", r.key.SLO, "incident", inc.Key, "traces", len(inc.Traces))
+		}
+		next.open[r.key] = inc
+	}
+	for i, t := range changes {
+		if cur, ok := next.open[t.incident.openKey()]; ok && cur.Key == t.incident.Key {
+			changes[i].incident.Traces, changes[i].incident.TracesNote = cur.Traces, cur.TracesNote
+			changes[i].incident.LinksNotified = cur.LinksNotified
+		}
+	}
+	return changes
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// shortestWindow is the shortest short window of a tier's rules: the
+// lookup starts that long before the incident began.
+func shortestWindow(st *burnrate.Status, severity slo.Severity) time.Duration {
+	var out time.Duration
+	for _, a := range st.Alerts {
+		if a.Severity == severity && (out == 0 || a.Short < out) {
+			out = a.Short
+		}
+	}
+	return out
+}
+
+// mergeTraces adds found traces to known ones, each trace once, worst
+// first, at most max.
+func mergeTraces(known, found []TraceLink, max int) []TraceLink {
+	out := slices.Clone(known)
+	for _, t := range found {
+		if !slices.ContainsFunc(out, func(k TraceLink) bool { return k.TraceID == t.TraceID }) {
+			out = append(out, t)
+		}
+	}
+	sortTraces(out)
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out
+}
+
+// cycleEffects collects what one cycle queues before it is committed.
+type cycleEffects struct {
+	at       time.Time
+	statuses map[string]*burnrate.Status
+	prev     state
+	router   Router
+	resend   map[string]time.Duration
+	resent   map[resendKey]time.Time
+	queue    []*OutboxEntry
+}
+
+// sloOf finds the SLO of an incident: in this evaluation, or, for an SLO
+// just removed, in the last one.
+func (c *cycleEffects) sloOf(inc *Incident) *slo.SLO {
+	if !inc.Kind.PerSLO() {
+		return nil
+	}
+	if st := c.statuses[inc.SLOID]; st != nil {
+		return st.SLO
+	}
+	return c.prev.slos[inc.SLOID]
+}
+
+// queue composes a notification and queues it for each receiver: the
+// routed ones, or only the given ones (a resend).
+func (m *Manager) queue(c *cycleEffects, inc Incident, status Status, repeat bool, only []string) {
+	s := c.sloOf(&inc)
+	var st *burnrate.Status
+	if s != nil {
+		st = c.statuses[s.ID]
+	}
+	n := m.notification(&inc, s, st, status, repeat, c.at)
+	receivers := only
+	if receivers == nil {
+		receivers = c.router.Receivers(s, string(inc.Severity), inc.Kind)
+	}
+	if len(receivers) == 0 {
+		m.opts.Logger.Warn("no receiver for notification; it is only recorded", "incident", inc.Key, "severity", inc.Severity)
+	}
+	for _, r := range receivers {
+		c.queue = append(c.queue, &OutboxEntry{Receiver: r, Notification: n, NextAttempt: c.at})
+		if status == Firing {
+			c.resent[resendKey{inc.Key, r}] = c.at
+		}
+	}
+	if status == Resolved {
+		for k := range c.resent {
+			if k.incident == inc.Key {
+				delete(c.resent, k)
+			}
+		}
+	}
+}
+
+// resends re-sends firing incidents that no change notified this cycle to
+// the receivers that want it (an Alertmanager expires alerts that are not
+// re-sent).
+func (m *Manager) resends(c *cycleEffects, next state, changes []transition) {
+	notified := map[string]bool{}
+	for _, t := range changes {
+		notified[t.incident.Key] = true
+	}
+	keys := make([]openKey, 0, len(next.open))
+	for k := range next.open {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b openKey) int { return compareStrings(next.open[a].Key, next.open[b].Key) })
+	for _, k := range keys {
+		inc := next.open[k]
+		if notified[inc.Key] {
+			continue
+		}
+		var due []string
+		for _, r := range c.router.Receivers(c.sloOf(&inc), string(inc.Severity), inc.Kind) {
+			every, ok := c.resend[r]
+			if !ok {
+				continue
+			}
+			last, seen := c.resent[resendKey{inc.Key, r}]
+			if !seen {
+				last = inc.LastNotifiedAt
+			}
+			if c.at.Sub(last) >= every {
+				due = append(due, r)
+			}
+		}
+		if len(due) > 0 {
+			m.queue(c, inc, Firing, true, due)
+		}
+	}
+}
