@@ -126,9 +126,16 @@ func (s *Store) migrate(tx *bbolt.Tx) error {
 
 func (k openKey) bytes() []byte { return []byte(string(k.Kind) + "\x00" + k.SLO) }
 
-func resolvedKey(i *Incident) []byte {
-	k := binary.BigEndian.AppendUint64(nil, uint64(i.ResolvedAt.UnixNano()))
-	return append(k, i.Key...)
+func resolvedKey(i *Incident) []byte { return append(timeKey(i.ResolvedAt), i.Key...) }
+
+// timeKey orders times in the resolved index; times before 1970 (the zero
+// time of "since ever") come first.
+func timeKey(t time.Time) []byte {
+	var ns uint64
+	if t.After(time.Unix(0, 0)) {
+		ns = uint64(t.UnixNano())
+	}
+	return binary.BigEndian.AppendUint64(nil, ns)
 }
 
 func deliveryKey(incident, notification, receiver string) []byte {
@@ -159,7 +166,7 @@ func (s *Store) OpenIncidents() ([]*Incident, error) {
 // only those, through the index by time.
 func (s *Store) Resolved(since time.Time, limit int) ([]Incident, error) {
 	var out []Incident
-	from := binary.BigEndian.AppendUint64(nil, uint64(since.UnixNano()))
+	from := timeKey(since)
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		inc := tx.Bucket(bucketIncidents)
 		c := tx.Bucket(bucketResolved).Cursor()
@@ -306,7 +313,7 @@ func putDelivery(tx *bbolt.Tx, incidentKey string, d Delivery) error {
 // deletes at most 1,000 incidents.
 func (s *Store) Prune(before time.Time) (int, error) {
 	n := 0
-	until := binary.BigEndian.AppendUint64(nil, uint64(before.UnixNano()))
+	until := timeKey(before)
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		deliveries := tx.Bucket(bucketDeliveries)
 		c := tx.Bucket(bucketResolved).Cursor()
