@@ -123,7 +123,7 @@ type IncidentStore interface {
 	OpenIncidents() ([]*Incident, error)
 	Commit(incidents []Incident, queue []*OutboxEntry) error
 	Resolved(since time.Time, limit int) ([]Incident, error)
-	Deliveries(incidentKey string) ([]Delivery, error)
+	Deliveries(incidentKeys ...string) (map[string][]Delivery, error)
 	Prune(before time.Time) (int, error)
 }
 
@@ -177,10 +177,16 @@ func (m *Manager) Incidents(since time.Time, limit int) ([]Incident, error) {
 	if len(out) > limit {
 		out = out[:limit]
 	}
+	keys := make([]string, len(out))
 	for i := range out {
-		if out[i].Deliveries, err = m.opts.Store.Deliveries(out[i].Key); err != nil {
-			return nil, fmt.Errorf("deliveries of incident %s: %w", out[i].Key, err)
-		}
+		keys[i] = out[i].Key
+	}
+	deliveries, err := m.opts.Store.Deliveries(keys...)
+	if err != nil {
+		return nil, fmt.Errorf("read delivery records: %w", err)
+	}
+	for i := range out {
+		out[i].Deliveries = deliveries[out[i].Key]
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/gob"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync/atomic"
@@ -36,7 +37,7 @@ var (
 	bucketIncidents  = []byte("incidents")  // incident key → Incident
 	bucketOpen       = []byte("open")       // kind \x00 slo id → incident key
 	bucketResolved   = []byte("resolved")   // resolved-at (ns, big endian) + incident key → nothing
-	bucketDeliveries = []byte("deliveries") // incident key \x00 notification id \x00 receiver → Delivery
+	bucketDeliveries = []byte("deliveries") // incident key \x00 notification id \x00 receiver → Delivery (JSON)
 	bucketOutbox     = []byte("outbox")     // receiver → (sequence → OutboxEntry)
 	bucketMeta       = []byte("meta")       // "schema" → version
 )
@@ -59,7 +60,11 @@ type OutboxEntry struct {
 
 // OpenStore opens (or creates) the store at path.
 func OpenStore(path string) (*Store, error) {
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 5 * time.Second})
+	return openStore(path, &bbolt.Options{Timeout: 5 * time.Second})
+}
+
+func openStore(path string, opts *bbolt.Options) (*Store, error) {
+	db, err := bbolt.Open(path, 0o600, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open alert store %s: %w", path, err)
 	}
@@ -202,30 +207,41 @@ func (s *Store) Incidents(since time.Time, limit int) ([]*Incident, error) {
 	if len(open) > limit {
 		open = open[:limit]
 	}
+	keys := make([]string, len(open))
+	for j, i := range open {
+		keys[j] = i.Key
+	}
+	deliveries, err := s.Deliveries(keys...)
+	if err != nil {
+		return nil, err
+	}
 	for _, i := range open {
-		if i.Deliveries, err = s.Deliveries(i.Key); err != nil {
-			return nil, err
-		}
+		i.Deliveries = deliveries[i.Key]
 	}
 	return open, nil
 }
 
-// Deliveries returns the delivery records of an incident, oldest first.
-func (s *Store) Deliveries(incidentKey string) ([]Delivery, error) {
-	var out []Delivery
-	prefix := []byte(incidentKey + "\x00")
+// Deliveries returns the delivery records of incidents, each incident's
+// oldest first, in one read.
+func (s *Store) Deliveries(incidentKeys ...string) (map[string][]Delivery, error) {
+	out := make(map[string][]Delivery, len(incidentKeys))
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketDeliveries).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var d Delivery
-			if err := gob.NewDecoder(bytes.NewReader(v)).Decode(&d); err != nil {
-				return fmt.Errorf("delivery %q: %w", k, err)
+		for _, key := range incidentKeys {
+			prefix := []byte(key + "\x00")
+			var list []Delivery
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				var d Delivery
+				if err := json.Unmarshal(v, &d); err != nil {
+					return fmt.Errorf("delivery %q: %w", k, err)
+				}
+				list = append(list, d)
 			}
-			out = append(out, d)
+			slices.SortStableFunc(list, func(a, b Delivery) int { return a.QueuedAt.Compare(b.QueuedAt) })
+			out[key] = list
 		}
 		return nil
 	})
-	slices.SortStableFunc(out, func(a, b Delivery) int { return a.QueuedAt.Compare(b.QueuedAt) })
 	return out, err
 }
 
@@ -295,12 +311,12 @@ func putDelivery(tx *bbolt.Tx, incidentKey string, d Delivery) error {
 	key := deliveryKey(incidentKey, d.NotificationID, d.Receiver)
 	if old := b.Get(key); old != nil {
 		var prev Delivery
-		if err := gob.NewDecoder(bytes.NewReader(old)).Decode(&prev); err != nil {
+		if err := json.Unmarshal(old, &prev); err != nil {
 			return fmt.Errorf("delivery %q: %w", key, err)
 		}
 		d = prev.advance(d)
 	}
-	data, err := encode(&d)
+	data, err := json.Marshal(&d)
 	if err != nil {
 		return fmt.Errorf("encode delivery %q: %w", key, err)
 	}
@@ -314,7 +330,16 @@ func putDelivery(tx *bbolt.Tx, incidentKey string, d Delivery) error {
 func (s *Store) Prune(before time.Time) (int, error) {
 	n := 0
 	until := timeKey(before)
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	due := false
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		k, _ := tx.Bucket(bucketResolved).Cursor().First()
+		due = k != nil && bytes.Compare(k[:8], until) < 0
+		return nil
+	})
+	if err != nil || !due {
+		return 0, err // a write transaction only when there is something to prune
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
 		deliveries := tx.Bucket(bucketDeliveries)
 		c := tx.Bucket(bucketResolved).Cursor()
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], until) < 0 && n < 1000; k, _ = c.First() {
