@@ -6,6 +6,7 @@ package alerting
 // notification into the outbox entries that the commit writes.
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -35,7 +36,7 @@ func (m *Manager) enrich(ctx context.Context, next *state, changes []transition,
 			wanted = append(wanted, k)
 		}
 	}
-	slices.SortFunc(wanted, func(a, b openKey) int { return compareStrings(a.SLO, b.SLO) })
+	slices.SortFunc(wanted, func(a, b openKey) int { return cmp.Compare(a.SLO, b.SLO) })
 	results := make([]lookup, len(wanted))
 	if m.opts.Exemplars != nil && len(wanted) > 0 {
 		ctx, cancel := context.WithTimeout(ctx, m.opts.ExemplarTimeout)
@@ -96,16 +97,6 @@ func (m *Manager) enrich(ctx context.Context, next *state, changes []transition,
 		}
 	}
 	return changes
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // shortestWindow is the shortest short window of a tier's rules: the
@@ -202,7 +193,7 @@ func (m *Manager) resends(c *cycleEffects, next state, changes []transition) {
 	for k := range next.open {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b openKey) int { return compareStrings(next.open[a].Key, next.open[b].Key) })
+	slices.SortFunc(keys, func(a, b openKey) int { return cmp.Compare(next.open[a].Key, next.open[b].Key) })
 	for _, k := range keys {
 		inc := next.open[k]
 		if notified[inc.Key] {

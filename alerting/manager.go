@@ -103,8 +103,10 @@ func (o ManagerOptions) withDefaults() (ManagerOptions, error) {
 type Manager struct {
 	opts ManagerOptions
 
-	// cycle serialises Process; mu guards the committed state that readers
-	// (Open, Incidents) see, and the routing that SetRouting replaces.
+	// cycle serialises Process, one evaluation at a time; mu guards the
+	// committed state that readers (Open, Incidents) see and the routing
+	// that SetRouting replaces. mu is never held during I/O: readers never
+	// wait for an exemplar lookup or a commit.
 	cycle sync.Mutex
 	mu    sync.RWMutex
 	state state
@@ -199,6 +201,12 @@ func (m *Manager) policy() policy {
 // Process turns one evaluation into incident changes and notifications,
 // committed to the store in one transaction before anything is sent. When
 // the commit fails, nothing changes: the next evaluation tries again.
+//
+// res must hold a Status for every loaded SLO (burnrate.Evaluator gives
+// one to each, a failed one included): an SLO with an open incident and no
+// Status was removed from the specs, and its incidents close with
+// EndSLORemoved. A daemon that keeps its last good spec set when a reload
+// fails therefore never closes incidents by accident.
 func (m *Manager) Process(ctx context.Context, res burnrate.Result) error {
 	m.cycle.Lock()
 	defer m.cycle.Unlock()

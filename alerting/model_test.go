@@ -31,7 +31,7 @@ import (
 
 var (
 	modelSeed = flag.Uint64("model.seed", 0, "run only this seed of the model-based test")
-	modelRuns = flag.Int("model.runs", 600, "number of seeded sequences the model-based test runs")
+	modelRuns = flag.Int("model.runs", 400, "number of seeded sequences the model-based test runs")
 )
 
 func TestModel(t *testing.T) {
@@ -52,7 +52,7 @@ func TestModel(t *testing.T) {
 	}
 	// The runs must have met what the promises are about.
 	for _, want := range []string{"burn firing", "burn updated", "burn resolved escalated", "burn resolved slo_removed",
-		"burn resolved recovered", "no_data firing", "no_data resolved recovered", "evaluation_failing firing", "crash", "duplicate"} {
+		"burn resolved recovered", "no_data firing", "no_data resolved recovered", "evaluation_failing firing", "crash", "failed commit", "duplicate"} {
 		if seen[want] == 0 {
 			t.Errorf("no run saw %q: the model does not exercise it", want)
 		}
@@ -85,10 +85,11 @@ const (
 
 // crashStore is the store with a crash between two effects: before the
 // commit (the commit never happens) or after it (the process dies before
-// it adopts its next state). It records what was committed.
+// it adopts its next state); or with a commit that fails and a process
+// that goes on (a full disk). It records what was committed.
 type crashStore struct {
 	*Store
-	crashBefore, crashAfter bool
+	crashBefore, crashAfter, fail bool
 	committed               map[string]*Notification // "receiver\x00notification id"
 }
 
@@ -97,6 +98,9 @@ var errCrash = errors.New("crash")
 func (c *crashStore) Commit(incidents []Incident, queue []*OutboxEntry) error {
 	if c.crashBefore {
 		return errCrash
+	}
+	if c.fail {
+		return errors.New("no space left on device")
 	}
 	if err := c.Store.Commit(incidents, queue); err != nil {
 		return err
@@ -174,7 +178,7 @@ func runModel(dir string, seed uint64, pool map[string][2]*slo.SLO, seen map[str
 	}
 	for range 3 {
 		at = at.Add(time.Minute)
-		md.store.crashBefore, md.store.crashAfter = false, false
+		md.store.crashBefore, md.store.crashAfter, md.store.fail = false, false, false
 		if err := md.process(at); err != nil {
 			return err
 		}
@@ -235,8 +239,12 @@ func (md *model) cycle(at time.Time) error {
 	}
 	md.exemplars.slow = md.rng.IntN(3) == 0
 	crash := md.rng.IntN(12)
-	md.store.crashBefore, md.store.crashAfter = crash == 0, crash == 1
+	md.store.crashBefore, md.store.crashAfter, md.store.fail = crash == 0, crash == 1, crash == 2
 	err := md.process(at)
+	if crash == 2 {
+		md.seen["failed commit"]++
+		return md.memoryEqualsDisk()
+	}
 	if crash <= 1 {
 		// A cycle with nothing to commit does not reach the crash; the
 		// process dies all the same.
@@ -245,7 +253,32 @@ func (md *model) cycle(at time.Time) error {
 		}
 		return md.restart()
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return md.memoryEqualsDisk()
+}
+
+// memoryEqualsDisk checks that the manager's open incidents are those the
+// store holds.
+func (md *model) memoryEqualsDisk() error {
+	disk, err := md.store.OpenIncidents()
+	if err != nil {
+		return err
+	}
+	var want, got []string
+	for _, i := range disk {
+		want = append(want, i.Key)
+	}
+	for _, i := range md.m.Open() {
+		got = append(got, i.Key)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("open incidents in memory %q, on disk %q", got, want)
+	}
+	return nil
 }
 
 func (md *model) process(at time.Time) error {
