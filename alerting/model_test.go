@@ -90,7 +90,7 @@ const (
 type crashStore struct {
 	*Store
 	crashBefore, crashAfter, fail bool
-	committed               map[string]*Notification // "receiver\x00notification id"
+	committed                     map[string]*Notification // "receiver\x00notification id"
 }
 
 var errCrash = errors.New("crash")
