@@ -23,13 +23,18 @@ type lookup struct {
 	err    error
 }
 
-// enrich looks up trace links for every open burn incident that has fewer
-// than MaxTraces, over the incident's span (from its tier's short window
-// before it began until now), all in parallel within ExemplarTimeout. Found
-// traces join the incident's; an incident whose trigger went out without
-// links gets one Updated notification when its first links appear.
+// enrich looks up trace links for the open burn incidents and attaches
+// them.
 func (m *Manager) enrich(ctx context.Context, next *state, changes []transition, statuses []burnrate.Status, now time.Time) []transition {
 	sts := byID(statuses)
+	return m.attachTraces(next, changes, sts, m.lookupTraces(ctx, *next, sts, now))
+}
+
+// lookupTraces looks up trace links for every open burn incident that has
+// fewer than MaxTraces, over the incident's span (from its tier's short
+// window before it began until now), all in parallel within
+// ExemplarTimeout.
+func (m *Manager) lookupTraces(ctx context.Context, next state, sts map[string]*burnrate.Status, now time.Time) []lookup {
 	var wanted []openKey
 	for k, inc := range next.open {
 		if k.Kind == KindBurn && len(inc.Traces) < m.opts.MaxTraces && sts[k.SLO] != nil {
@@ -38,24 +43,31 @@ func (m *Manager) enrich(ctx context.Context, next *state, changes []transition,
 	}
 	slices.SortFunc(wanted, func(a, b openKey) int { return cmp.Compare(a.SLO, b.SLO) })
 	results := make([]lookup, len(wanted))
-	if m.opts.Exemplars != nil && len(wanted) > 0 {
-		ctx, cancel := context.WithTimeout(ctx, m.opts.ExemplarTimeout)
-		var wg sync.WaitGroup
-		for i, k := range wanted {
-			st, inc := sts[k.SLO], next.open[k]
-			from := inc.StartedAt.Add(-shortestWindow(st, inc.Severity))
-			wg.Go(func() {
-				traces, err := findTraces(ctx, m.opts.Exemplars, st.SLO, from, now, m.opts.MaxTraces)
-				results[i] = lookup{key: k, traces: traces, err: err}
-			})
-		}
-		wg.Wait()
-		cancel()
-	} else {
-		for i, k := range wanted {
-			results[i] = lookup{key: k}
-		}
+	for i, k := range wanted {
+		results[i] = lookup{key: k}
 	}
+	if m.opts.Exemplars == nil || len(wanted) == 0 {
+		return results
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.opts.ExemplarTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i, k := range wanted {
+		st, inc := sts[k.SLO], next.open[k]
+		from := inc.StartedAt.Add(-shortestWindow(st, inc.Severity))
+		wg.Go(func() {
+			results[i].traces, results[i].err = findTraces(ctx, m.opts.Exemplars, st.SLO, from, now, m.opts.MaxTraces)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// attachTraces adds what the lookups found to the incidents, and to the
+// notifications about them. An incident whose trigger went out without
+// links gets one Updated notification when its first links appear; one
+// without links says why in its TracesNote.
+func (m *Manager) attachTraces(next *state, changes []transition, sts map[string]*burnrate.Status, results []lookup) []transition {
 	triggered := map[openKey]bool{}
 	for _, t := range changes {
 		if t.status == Firing && !t.repeat {
@@ -64,16 +76,19 @@ func (m *Manager) enrich(ctx context.Context, next *state, changes []transition,
 	}
 	for _, r := range results {
 		inc := next.open[r.key]
-		st := sts[r.key.SLO]
-		if r.err != nil {
-			m.opts.Logger.Warn("exemplar lookup failed; the incident goes on without new trace links",
-				"slo", r.key.SLO, "incident", inc.Key, "err", m.opts.Redact(r.err.Error()))
-		}
-		hadLinks := len(inc.Traces) > 0
+		hadLinks, note := len(inc.Traces) > 0, inc.TracesNote
 		inc.Traces = mergeTraces(inc.Traces, r.traces, m.opts.MaxTraces)
 		inc.TracesNote = ""
-		if len(inc.Traces) == 0 {
-			inc.TracesNote = m.opts.Redact(noTracesNote(st.SLO, r.err))
+		switch {
+		case len(inc.Traces) > 0:
+		case m.opts.Exemplars == nil:
+			inc.TracesNote = "exemplar lookup is turned off"
+		default:
+			inc.TracesNote = m.opts.Redact(noTracesNote(sts[r.key.SLO].SLO, r.err))
+		}
+		if r.err != nil && inc.TracesNote != note {
+			m.opts.Logger.Warn("exemplar lookup failed; the incident goes on without new trace links",
+				"slo", r.key.SLO, "incident", inc.Key, "err", m.opts.Redact(r.err.Error()))
 		}
 		switch {
 		case triggered[r.key]:
