@@ -158,3 +158,61 @@ func TestDeliveryRecordsNeverGoBackwards(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingDataIsCountedFromWhenItBeganAcrossARestart(t *testing.T) {
+	s := testSLO(t)
+	dir := t.TempDir()
+	store := openStore(t, dir)
+	m := newManager(t, store, alerting.ManagerOptions{NoDataAfter: 10 * time.Minute})
+	process(t, m, status(s, t0, burnrate.StateOK, slo.Page))
+	for i := 1; i <= 6; i++ {
+		process(t, m, status(s, t0.Add(time.Duration(i)*time.Minute), burnrate.StateNoData))
+	}
+	notes(t, store, "hook")
+	store.Close()
+
+	store = openStore(t, dir)
+	defer store.Close()
+	m = newManager(t, store, alerting.ManagerOptions{NoDataAfter: 10 * time.Minute})
+	var opened time.Time
+	for i := 7; i <= 16; i++ {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		process(t, m, status(s, at, burnrate.StateNoData))
+		for _, n := range notes(t, store, "hook") {
+			if n.Kind == alerting.KindNoData && opened.IsZero() {
+				opened = at
+			}
+		}
+	}
+	if want := t0.Add(11 * time.Minute); !opened.Equal(want) {
+		t.Errorf("no-data incident opened at %s, want %s: ten minutes after data went missing, restart or not", opened.Format(time.TimeOnly), want.Format(time.TimeOnly))
+	}
+}
+
+func TestEveryNotificationOfAnIncidentGoesWhereItsTriggerWent(t *testing.T) {
+	s := testSLO(t)
+	dir := t.TempDir()
+	store := openStore(t, dir)
+	byTeam := alerting.Router{Routes: []alerting.Route{{Match: alerting.Match{Teams: []string{"checkout"}}, Receivers: []string{"checkout-pager"}}}, Default: []string{"hook"}}
+	m := newManager(t, store, alerting.ManagerOptions{Router: byTeam})
+	process(t, m, status(s, t0, burnrate.StateOK, slo.Page))
+	if got := drain(t, store, "checkout-pager"); len(got) != 1 {
+		t.Fatalf("trigger to the team's receiver: %q", got)
+	}
+	store.Close()
+
+	// After a restart the SLO is gone: its resolve cannot be routed by its
+	// team any more, and must still reach the receiver of its trigger.
+	store = openStore(t, dir)
+	defer store.Close()
+	m = newManager(t, store, alerting.ManagerOptions{Router: byTeam})
+	if err := m.Process(context.Background(), burnrate.Result{At: t0.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, store, "checkout-pager"); strings.Join(got, "; ") != "burn resolved page" {
+		t.Errorf("the team's receiver got %q, want the resolve", got)
+	}
+	if got := drain(t, store, "hook"); len(got) != 0 {
+		t.Errorf("the default receiver got %q, which never had the trigger", got)
+	}
+}

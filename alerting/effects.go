@@ -150,7 +150,19 @@ type cycleEffects struct {
 	router   Router
 	resend   map[string]time.Duration
 	resent   map[resendKey]time.Time
-	queue    []*OutboxEntry
+	// routed are the receivers of this cycle's triggers, by incident key.
+	routed map[string][]string
+	queue  []*OutboxEntry
+}
+
+// receivers are where a notification about an incident goes: where its
+// trigger went, or for a trigger (or an incident stored without them) where
+// the routes send it.
+func (c *cycleEffects) receivers(inc *Incident) []string {
+	if len(inc.Receivers) > 0 {
+		return inc.Receivers
+	}
+	return c.router.Receivers(c.sloOf(inc), string(inc.Severity), inc.Kind)
 }
 
 // sloOf finds the SLO of an incident: in this evaluation, or, for an SLO
@@ -176,7 +188,10 @@ func (m *Manager) queue(c *cycleEffects, inc Incident, status Status, repeat boo
 	n := m.notification(&inc, s, st, status, repeat, c.at)
 	receivers := only
 	if receivers == nil {
-		receivers = c.router.Receivers(s, string(inc.Severity), inc.Kind)
+		receivers = c.receivers(&inc)
+	}
+	if status == Firing && !repeat {
+		c.routed[inc.Key] = receivers
 	}
 	if len(receivers) == 0 {
 		m.opts.Logger.Warn("no receiver for notification; it is only recorded", "incident", inc.Key, "severity", inc.Severity)
@@ -215,7 +230,7 @@ func (m *Manager) resends(c *cycleEffects, next state, changes []transition) {
 			continue
 		}
 		var due []string
-		for _, r := range c.router.Receivers(c.sloOf(&inc), string(inc.Severity), inc.Kind) {
+		for _, r := range c.receivers(&inc) {
 			every, ok := c.resend[r]
 			if !ok {
 				continue

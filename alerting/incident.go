@@ -53,6 +53,11 @@ type Incident struct {
 	// TracesNote says why Traces is empty: no exemplar yet, or the lookup
 	// failed.
 	TracesNote string `json:"traces_note,omitempty"`
+	// Receivers are the receivers the trigger was routed to: every later
+	// notification of the incident (update, repeat, resolve) goes to them,
+	// whatever routes a reload brings and even once its SLO is gone. Empty
+	// for an incident stored before they were kept: those are routed anew.
+	Receivers []string `json:"receivers"`
 	// LinksNotified is true once a notification with trace links went out
 	// (the trigger, or the one update that brings the first links).
 	LinksNotified bool `json:"links_notified"`

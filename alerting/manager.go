@@ -142,6 +142,15 @@ func NewManager(opts ManagerOptions) (*Manager, error) {
 	m := &Manager{opts: opts, state: newState(), resent: map[resendKey]time.Time{}}
 	for _, i := range open {
 		m.state.open[i.openKey()] = *i
+		// Missing data is counted from when it began, not from the restart.
+		switch {
+		case i.Kind == KindNoData:
+			m.state.noDataSince[i.SLOID] = i.StartedAt
+		case !i.NoDataSince.IsZero():
+			if since, ok := m.state.noDataSince[i.SLOID]; !ok || i.NoDataSince.Before(since) {
+				m.state.noDataSince[i.SLOID] = i.NoDataSince
+			}
+		}
 	}
 	return m, nil
 }
@@ -219,7 +228,7 @@ func (m *Manager) Process(ctx context.Context, res burnrate.Result) error {
 	changes = m.enrich(ctx, &next, changes, statuses, res.At)
 	summarize(&next, changes, byID(statuses))
 	c := &cycleEffects{at: res.At, statuses: byID(statuses), prev: prev, router: router, resend: resend,
-		resent: make(map[resendKey]time.Time, len(m.resent))}
+		resent: make(map[resendKey]time.Time, len(m.resent)), routed: map[string][]string{}}
 	for k, v := range m.resent {
 		c.resent[k] = v
 	}
@@ -227,6 +236,12 @@ func (m *Manager) Process(ctx context.Context, res burnrate.Result) error {
 		m.queue(c, t.incident, t.status, t.repeat, nil)
 	}
 	m.resends(c, next, changes)
+	for k, inc := range next.open {
+		if r, ok := c.routed[inc.Key]; ok {
+			inc.Receivers = r
+			next.open[k] = inc
+		}
+	}
 
 	incidents := changedIncidents(next, changes)
 	if len(incidents) > 0 || len(c.queue) > 0 {

@@ -51,7 +51,7 @@ func TestModel(t *testing.T) {
 	}
 	// The runs must have met what the promises are about.
 	for _, want := range []string{"burn firing", "burn updated", "burn resolved escalated", "burn resolved slo_removed",
-		"burn resolved recovered", "no_data firing", "no_data resolved recovered", "evaluation_failing firing", "crash", "failed commit", "duplicate"} {
+		"burn resolved recovered", "no_data firing", "no_data resolved recovered", "evaluation_failing firing", "crash", "failed commit", "duplicate", "routing changed"} {
 		if seen[want] == 0 {
 			t.Errorf("no run saw %q: the model does not exercise it", want)
 		}
@@ -122,6 +122,8 @@ type model struct {
 	// loaded is the spec set: SLO id → version; regimes what each says.
 	loaded  map[string]int
 	regimes map[string]regime
+	// routing is the index of the routing in force in modelRouters.
+	routing int
 	// history is each cycle's evaluations, by time and SLO.
 	history map[time.Time]map[string]burnrate.State
 	// delivered is what each receiver received, in order, duplicates
@@ -134,10 +136,15 @@ type model struct {
 	seen      map[string]int
 }
 
-var modelRouter = Router{
+// modelRouters are the routings a reload switches between: pages to both
+// receivers, or tickets to the on-call one.
+var modelRouters = [2]Router{{
 	Routes:  []Route{{Match: Match{Severities: []string{"page"}}, Receivers: []string{"oncall", "chat"}}},
 	Default: []string{"chat"},
-}
+}, {
+	Routes:  []Route{{Match: Match{Severities: []string{"ticket"}}, Receivers: []string{"oncall"}}},
+	Default: []string{"chat"},
+}}
 
 // runModel runs one seeded sequence and counts in seen what it met.
 func runModel(dir string, seed uint64, pool map[string][2]*slo.SLO, seen map[string]int) error {
@@ -197,7 +204,7 @@ func (md *model) start() error {
 	}
 	md.store = &crashStore{Store: store, committed: md.committed}
 	md.m, err = NewManager(ManagerOptions{
-		Store: md.store, Router: modelRouter, Exemplars: md.exemplars, RepeatInterval: 5 * time.Minute,
+		Store: md.store, Router: modelRouters[md.routing], Exemplars: md.exemplars, RepeatInterval: 5 * time.Minute,
 		FailingCycles: 2, NoDataAfter: 3 * time.Minute, Logger: slog.New(slog.DiscardHandler),
 	})
 	return err
@@ -226,6 +233,10 @@ func (md *model) reload() {
 		delete(md.loaded, id)
 	case n == 1:
 		md.loaded[id] = md.rng.IntN(2)
+	case n == 2:
+		md.routing = 1 - md.routing
+		md.m.SetRouting(modelRouters[md.routing], nil)
+		md.seen["routing changed"]++
 	}
 }
 
