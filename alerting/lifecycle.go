@@ -102,15 +102,15 @@ func step(prev state, statuses []burnrate.Status, p policy, now time.Time) (stat
 // burn opens, repeats, escalates, de-escalates or resolves an SLO's burn
 // incident.
 func burn(s *state, st *burnrate.Status, p policy, now time.Time) []transition {
-	want := st.Firing()
+	want, firing := firingTier(st)
 	cur, open := s.open[burnKey(st.SLO.ID)]
 	if open {
 		cur.NoDataSince = time.Time{}
 	}
 	switch {
-	case !open && want == "":
+	case !open && !firing:
 		return nil
-	case open && cur.Severity == want:
+	case open && firing && cur.Severity == want:
 		cur.Windows = tierWindows(st, want)
 		s.open[burnKey(st.SLO.ID)] = cur
 		if now.Sub(cur.LastNotifiedAt) >= p.repeat {
@@ -126,12 +126,18 @@ func burn(s *state, st *burnrate.Status, p policy, now time.Time) []transition {
 		}
 		out = append(out, resolve(s, cur, reason, now))
 	}
-	if want != "" {
+	if firing {
 		inc := newIncident(st.SLO.ID, KindBurn, want, now)
 		inc.Windows = tierWindows(st, want)
 		out = append(out, notify(s, inc, Firing, false, now))
 	}
 	return out
+}
+
+// firingTier is the most severe tier whose rule holds, if any does.
+func firingTier(st *burnrate.Status) (slo.Severity, bool) {
+	tier := st.Firing()
+	return tier, tier == slo.Page || tier == slo.Ticket
 }
 
 // holdForNoData keeps an SLO's burn incident open while its queries find no
