@@ -26,7 +26,7 @@ func TestExemplarsAreAdaptedToAlertingTypes(t *testing.T) {
 	at := time.Date(2026, 3, 2, 10, 0, 30, 0, time.UTC)
 	api := exemplarAPI{res: []v1.ExemplarQueryResult{{
 		SeriesLabels: model.LabelSet{"__name__": "traces_span_metrics_duration_milliseconds_bucket", "le": "5000", "status_code": "STATUS_CODE_UNSET"},
-		Exemplars: []v1.Exemplar{{Labels: model.LabelSet{"trace_id": "4bf92f3577b34da6"}, Value: 3512.5, Timestamp: model.TimeFromUnixNano(at.UnixNano())}},
+		Exemplars:    []v1.Exemplar{{Labels: model.LabelSet{"trace_id": "4bf92f3577b34da6"}, Value: 3512.5, Timestamp: model.TimeFromUnixNano(at.UnixNano())}},
 	}}}
 	got, err := prom.Exemplars(api).QueryExemplars(context.Background(), "x", at.Add(-time.Hour), at)
 	if err != nil {
