@@ -177,6 +177,21 @@ func (c *cycleEffects) sloOf(inc *Incident) *slo.SLO {
 	return c.prev.slos[inc.SLOID]
 }
 
+// route composes and queues the notifications of a cycle's changes and
+// resends, and records on each new incident where its trigger went.
+func (m *Manager) route(c *cycleEffects, next *state, changes []transition) {
+	for _, t := range changes {
+		m.queue(c, t.incident, t.status, t.repeat, nil)
+	}
+	m.resends(c, *next, changes)
+	for k, inc := range next.open {
+		if r, ok := c.routed[inc.Key]; ok {
+			inc.Receivers = r
+			next.open[k] = inc
+		}
+	}
+}
+
 // queue composes a notification and queues it for each receiver: the
 // routed ones, or only the given ones (a resend).
 func (m *Manager) queue(c *cycleEffects, inc Incident, status Status, repeat bool, only []string) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -228,20 +229,8 @@ func (m *Manager) Process(ctx context.Context, res burnrate.Result) error {
 	changes = m.enrich(ctx, &next, changes, statuses, res.At)
 	summarize(&next, changes, byID(statuses))
 	c := &cycleEffects{at: res.At, statuses: byID(statuses), prev: prev, router: router, resend: resend,
-		resent: make(map[resendKey]time.Time, len(m.resent)), routed: map[string][]string{}}
-	for k, v := range m.resent {
-		c.resent[k] = v
-	}
-	for _, t := range changes {
-		m.queue(c, t.incident, t.status, t.repeat, nil)
-	}
-	m.resends(c, next, changes)
-	for k, inc := range next.open {
-		if r, ok := c.routed[inc.Key]; ok {
-			inc.Receivers = r
-			next.open[k] = inc
-		}
-	}
+		resent: maps.Clone(m.resent), routed: map[string][]string{}}
+	m.route(c, &next, changes)
 
 	incidents := changedIncidents(next, changes)
 	if len(incidents) > 0 || len(c.queue) > 0 {
