@@ -119,9 +119,10 @@ func burn(s *state, st *burnrate.Status, p policy, now time.Time) []transition {
 		return nil
 	}
 	var out []transition
+	escalated := open && cur.Severity == slo.Ticket && want == slo.Page
 	if open {
 		reason := EndRecovered
-		if cur.Severity == slo.Ticket && want == slo.Page {
+		if escalated {
 			reason = EndEscalated
 		}
 		out = append(out, resolve(s, cur, reason, now))
@@ -129,6 +130,10 @@ func burn(s *state, st *burnrate.Status, p policy, now time.Time) []transition {
 	if firing {
 		inc := newIncident(st.SLO.ID, KindBurn, want, now)
 		inc.Windows = tierWindows(st, want)
+		if escalated {
+			// The same burn, worse: the ticket's trace links still explain it.
+			inc.Traces = cur.Traces
+		}
 		out = append(out, notify(s, inc, Firing, false, now))
 	}
 	return out

@@ -171,3 +171,21 @@ func TestAHeldIncidentSaysSinceWhenDataIsMissing(t *testing.T) {
 		t.Errorf("data came back but the incident still says no data since %v", inc.NoDataSince)
 	}
 }
+
+func TestAPageThatTakesOverKeepsTheTicketsTraceLinks(t *testing.T) {
+	a := lifecycleSLO(t, "a")
+	p := policy{repeat: time.Hour, failingCycles: 3, failingSeverity: slo.Ticket, noDataAfter: -1}
+	s, _ := step(newState(), []burnrate.Status{eval{a, burnrate.StateOK, []slo.Severity{slo.Ticket}}.status(start)}, p, start)
+	ticket := s.open[burnKey(a.ID)]
+	ticket.Traces = []TraceLink{{TraceID: "slow", Value: 3.2, Reason: "latency 3.2s > 2s"}}
+	s.open[burnKey(a.ID)] = ticket
+	at := start.Add(time.Minute)
+	s, trs := step(s, []burnrate.Status{eval{a, burnrate.StateOK, []slo.Severity{slo.Page, slo.Ticket}}.status(at)}, p, at)
+	page := s.open[burnKey(a.ID)]
+	if page.Severity != slo.Page || len(page.Traces) != 1 || page.Traces[0].TraceID != "slow" {
+		t.Errorf("page after the takeover %+v, want it with the ticket's trace", page)
+	}
+	if len(trs) != 2 || len(trs[1].incident.Traces) != 1 {
+		t.Errorf("the page's trigger does not carry the ticket's trace: %+v", trs)
+	}
+}

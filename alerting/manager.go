@@ -16,7 +16,10 @@ import (
 
 // ManagerOptions configure a Manager.
 type ManagerOptions struct {
-	Store  IncidentStore
+	// Store keeps incidents, delivery records and the outbox (a *Store).
+	Store IncidentStore
+	// Router picks the receivers of each incident's trigger; the later
+	// notifications of the incident follow its trigger.
 	Router Router
 	// Resend maps receivers that want firing alerts re-sent (Alertmanager)
 	// to their interval.
