@@ -9,42 +9,64 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/common/model"
-
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/slo"
 )
 
-// notification renders what receivers need to know about an incident.
-func (m *Manager) notification(p *pendingNote, at time.Time) *Notification {
-	inc := p.inc
-	n := &Notification{
-		ID:          fmt.Sprintf("%s/%s/%d", inc.Key, p.status, at.UnixMilli()),
-		IncidentKey: inc.Key, Kind: inc.Kind, Status: p.status, Severity: inc.Severity, Repeat: p.repeat,
-		StartsAt: inc.StartedAt, EndsAt: inc.ResolvedAt, EvaluatedAt: at,
-		BudgetRemaining: math.NaN(), Windows: inc.Windows, Traces: inc.Traces,
-		Labels: map[string]string{}, Annotations: map[string]string{},
+// summarize writes each incident's one-line summary from this evaluation:
+// the open ones' and those of the changes.
+func summarize(next *state, changes []transition, statuses map[string]*burnrate.Status) {
+	for k, inc := range next.open {
+		if st := statuses[inc.SLOID]; st != nil && inc.Kind.PerSLO() {
+			inc.Summary = summary(&inc, st.SLO, st, Firing)
+			next.open[k] = inc
+		}
 	}
-	if p.st == nil {
-		n.Summary = inc.Summary
-		if inc.Kind == KindEvaluationFailing {
-			n.Error = inc.Summary
+	for i, t := range changes {
+		inc := &changes[i].incident
+		if !inc.Kind.PerSLO() {
+			if t.status == Resolved {
+				inc.Summary = "burnwatch evaluates every SLO again"
+			}
+			continue
 		}
+		s := next.slos[inc.SLOID]
+		if s == nil {
+			inc.Summary = fmt.Sprintf("%s was removed from the specs; its %s incident is closed", inc.SLOID, inc.Severity)
+			continue
+		}
+		inc.Summary = summary(inc, s, statuses[inc.SLOID], t.status)
+	}
+}
+
+// notification renders what receivers need to know about an incident. s is
+// its SLO (nil for a notification about the whole daemon) and st the SLO's
+// evaluation (nil when the SLO was removed).
+func (m *Manager) notification(inc *Incident, s *slo.SLO, st *burnrate.Status, status Status, repeat bool, at time.Time) *Notification {
+	n := &Notification{
+		ID:          fmt.Sprintf("%s/%s/%d", inc.Key, status, at.UnixMilli()),
+		IncidentKey: inc.Key, Kind: inc.Kind, Status: status, Severity: string(inc.Severity), Repeat: repeat,
+		StartsAt: inc.StartedAt, EndsAt: inc.ResolvedAt, EvaluatedAt: at, Summary: inc.Summary,
+		BudgetRemaining: math.NaN(), Windows: inc.Windows, Traces: inc.Traces, TracesNote: inc.TracesNote,
+		NoDataSince: inc.NoDataSince, Labels: map[string]string{}, Annotations: map[string]string{},
+	}
+	if status == Resolved {
+		n.EndReason = inc.EndReason
+	}
+	if inc.Kind == KindEvaluationFailing {
+		n.Error = inc.Summary
+	}
+	if s == nil {
 		n.SLO = SLOInfo{ID: inc.SLOID}
-		if s := m.slos[inc.SLOID]; s != nil {
-			n.SLO = sloInfo(s)
-		}
-		if p.status == Resolved && inc.Kind == KindEvaluationFailing {
-			n.Summary = "burnwatch evaluates every SLO again"
-		}
 		return n
 	}
-	s := p.st.SLO
 	n.SLO = sloInfo(s)
-	n.BudgetRemaining = p.st.Budget.Remaining
 	n.RunbookURL = s.Alerting.RunbookURL
+	if st != nil {
+		n.BudgetRemaining = st.Budget.Remaining
+	}
 	tier := s.Alerting.Page
-	if inc.Severity == string(slo.Ticket) {
+	if inc.Severity == slo.Ticket {
 		tier = s.Alerting.Ticket
 	}
 	for k, v := range mergeMaps(s.Alerting.Labels, tier.Labels) {
@@ -57,8 +79,6 @@ func (m *Manager) notification(p *pendingNote, at time.Time) *Notification {
 	if m.opts.DashboardURL != nil {
 		n.DashboardURL = m.opts.DashboardURL(s.ID)
 	}
-	n.Summary = summary(inc, p.st, p.status)
-	inc.Summary = n.Summary
 	return n
 }
 
@@ -67,20 +87,27 @@ func sloInfo(s *slo.SLO) SLOInfo {
 		Objective: s.Objective, Period: s.Period.String(), Labels: s.Labels}
 }
 
-// summary is the one line a person reads first.
-func summary(inc *Incident, st *burnrate.Status, status Status) string {
-	s := st.SLO
+// summary is the one line a person reads first. st is nil when the SLO has
+// no evaluation this cycle.
+func summary(inc *Incident, s *slo.SLO, st *burnrate.Status, status Status) string {
 	left := "unknown"
-	if !math.IsNaN(st.Budget.Remaining) {
+	if st != nil && !math.IsNaN(st.Budget.Remaining) {
 		left = strconv.FormatFloat(st.Budget.Remaining*100, 'f', 1, 64) + "%"
 	}
 	switch {
-	case inc.Kind == KindNoData && status == Firing:
-		return fmt.Sprintf("%s has had no valid events since %s", s.ID, inc.StartedAt.UTC().Format(time.RFC3339))
-	case inc.Kind == KindNoData:
+	case inc.Kind == KindNoData && status == Resolved:
 		return fmt.Sprintf("%s has data again", s.ID)
+	case inc.Kind == KindNoData:
+		return fmt.Sprintf("%s has had no data since %s", s.ID, inc.StartedAt.UTC().Format(time.RFC3339))
+	case status == Resolved && inc.EndReason == EndEscalated:
+		return fmt.Sprintf("%s escalated to page: its error budget burns faster than the ticket rule; %s of the budget left", s.ID, left)
+	case status == Resolved && inc.EndReason == EndSLORemoved:
+		return fmt.Sprintf("%s was removed from the specs; its %s incident is closed", s.ID, inc.Severity)
 	case status == Resolved:
 		return fmt.Sprintf("%s no longer burns its error budget at %s rate; %s of the budget left", s.ID, inc.Severity, left)
+	case !inc.NoDataSince.IsZero():
+		return fmt.Sprintf("%s has had no data since %s; its %s incident is held open, not resolved",
+			s.ID, inc.NoDataSince.UTC().Format(time.RFC3339), inc.Severity)
 	}
 	for _, w := range inc.Windows {
 		if w.Firing {
@@ -89,29 +116,6 @@ func summary(inc *Incident, st *burnrate.Status, status Status) string {
 		}
 	}
 	return fmt.Sprintf("%s is burning its error budget; %s of the budget left", s.ID, left)
-}
-
-// tierWindows are the rules of one tier as notifications show them.
-func tierWindows(st *burnrate.Status, severity string) []BurnWindow {
-	var out []BurnWindow
-	for _, a := range st.Alerts {
-		if string(a.Severity) != severity {
-			continue
-		}
-		out = append(out, BurnWindow{
-			Long: burnrate.FormatWindow(a.Long), Short: burnrate.FormatWindow(a.Short), Factor: a.Factor,
-			LongBurnRate: a.LongBurnRate, ShortBurnRate: a.ShortBurnRate, Firing: a.Firing,
-		})
-	}
-	return out
-}
-
-func parseWindow(s string) time.Duration {
-	d, err := model.ParseDuration(s)
-	if err != nil {
-		return 0
-	}
-	return time.Duration(d)
 }
 
 func mergeMaps(ms ...map[string]string) map[string]string {

@@ -18,7 +18,10 @@ type DispatcherOptions struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Poll is how often an idle worker looks at its outbox even when not
 	// woken (default 5s).
-	Poll    time.Duration
+	Poll time.Duration
+	// Redact removes secrets from error texts before they are recorded or
+	// logged; nil leaves them as they are.
+	Redact  func(string) string
 	Metrics *Metrics
 	Logger  *slog.Logger
 	Now     func() time.Time
@@ -65,6 +68,9 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Redact == nil {
+		opts.Redact = func(s string) string { return s }
 	}
 	return &Dispatcher{opts: opts, workers: map[string]*worker{}}
 }
@@ -132,7 +138,7 @@ func (d *Dispatcher) work(ctx context.Context, name string, w *worker) {
 	for ctx.Err() == nil {
 		e, err := d.opts.Store.Head(name)
 		if err != nil {
-			log.Error("read outbox", "err", err)
+			log.Error("read outbox", "err", d.opts.Redact(err.Error()))
 			d.sleep(ctx, w, d.opts.Poll)
 			continue
 		}
@@ -158,34 +164,38 @@ func (d *Dispatcher) deliver(ctx context.Context, log *slog.Logger, name string,
 	}
 	e.Attempts++
 	now := d.opts.Now()
+	var reason string
+	if err != nil {
+		reason = d.opts.Redact(err.Error())
+	}
 	log = log.With("incident", e.Notification.IncidentKey, "status", e.Notification.Status, "attempt", e.Attempts)
 	switch {
 	case err == nil:
 		e.LastError = ""
 		if ferr := d.opts.Store.Finish(e, DeliverySent, now); ferr != nil {
-			log.Error("record delivery", "err", ferr)
+			log.Error("record delivery", "err", d.opts.Redact(ferr.Error()))
 		}
 		d.opts.Metrics.sent(name)
 		log.Info("notification sent")
 	case !retryable:
-		e.LastError = err.Error()
+		e.LastError = reason
 		if ferr := d.opts.Store.Finish(e, DeliveryFailed, now); ferr != nil {
-			log.Error("record delivery", "err", ferr)
+			log.Error("record delivery", "err", d.opts.Redact(ferr.Error()))
 		}
 		d.opts.Metrics.failed(name)
-		log.Error("notification rejected; giving up", "err", err)
+		log.Error("notification rejected; giving up", "err", reason)
 	default:
-		e.LastError = err.Error()
+		e.LastError = reason
 		wait := d.backoff(e.Attempts)
 		if after, ok := RetryAfter(err); ok {
 			wait = max(after, d.opts.MinBackoff)
 		}
 		e.NextAttempt = now.Add(wait)
 		if rerr := d.opts.Store.Retry(e); rerr != nil {
-			log.Error("record retry", "err", rerr)
+			log.Error("record retry", "err", d.opts.Redact(rerr.Error()))
 		}
 		d.opts.Metrics.retried(name)
-		log.Warn("notification failed; will retry", "err", err, "retry_in", wait.Round(time.Millisecond))
+		log.Warn("notification failed; will retry", "err", reason, "retry_in", wait.Round(time.Millisecond))
 	}
 }
 

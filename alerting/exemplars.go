@@ -1,5 +1,9 @@
 package alerting
 
+// This file finds the exemplar traces of an SLO's bad events. Exemplars
+// reach alerting through ExemplarQuerier and the types below, which
+// alerting owns; prom adapts the Prometheus API client to them.
+
 import (
 	"context"
 	"fmt"
@@ -7,8 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 
 	"github.com/burnwatch/burnwatch/slo"
@@ -16,7 +18,26 @@ import (
 
 // ExemplarQuerier finds exemplars: Prometheus' /api/v1/query_exemplars.
 type ExemplarQuerier interface {
-	QueryExemplars(ctx context.Context, expr string, start, end time.Time) ([]v1.ExemplarQueryResult, error)
+	// QueryExemplars returns the exemplars, between start and end, of the
+	// series that expr selects.
+	QueryExemplars(ctx context.Context, expr string, start, end time.Time) ([]ExemplarSeries, error)
+}
+
+// ExemplarSeries is one series and its exemplars.
+type ExemplarSeries struct {
+	// SeriesLabels are the series' labels, the metric name included.
+	SeriesLabels map[string]string
+	Exemplars    []Exemplar
+}
+
+// Exemplar is one sampled observation with the labels that identify its
+// trace.
+type Exemplar struct {
+	Labels map[string]string
+	// Value is the observation in the series' unit (a latency in the
+	// histogram's unit, or a counter increment).
+	Value float64
+	At    time.Time
 }
 
 // exemplarSelectors returns the series whose exemplars can point at bad
@@ -38,47 +59,32 @@ func exemplarSelectors(s *slo.SLO) []string {
 	return nil
 }
 
-// FindTraces looks for exemplars of bad events of an SLO in each window
-// before at (the short window first, then the long one) and returns up to
-// max distinct traces, worst first: the slowest for a latency SLI, the most
-// recent failures for an errors SLI.
-func FindTraces(ctx context.Context, q ExemplarQuerier, s *slo.SLO, windows []time.Duration, at time.Time, max int) ([]TraceLink, error) {
-	selectors := exemplarSelectors(s)
-	if len(selectors) == 0 || q == nil {
-		return nil, nil
-	}
+// findTraces looks for exemplars of bad events of an SLO between from and
+// to and returns up to max distinct traces, worst first: the slowest for a
+// latency SLI, the most recent failures for an errors SLI.
+func findTraces(ctx context.Context, q ExemplarQuerier, s *slo.SLO, from, to time.Time, max int) ([]TraceLink, error) {
 	var found []TraceLink
 	seen := map[string]bool{}
 	var firstErr error
-	for _, w := range windows {
-		for _, sel := range selectors {
-			results, err := q.QueryExemplars(ctx, sel, at.Add(-w), at)
-			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("exemplars of %s for %s: %w", s.ID, sel, err)
-				}
-				continue
+	for _, sel := range exemplarSelectors(s) {
+		results, err := q.QueryExemplars(ctx, sel, from, to)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("exemplars of %s for %s: %w", s.ID, sel, err)
 			}
-			for _, r := range results {
-				for _, e := range r.Exemplars {
-					link, ok := badTrace(s, r.SeriesLabels, e)
-					if ok && !seen[link.TraceID] {
-						seen[link.TraceID] = true
-						found = append(found, link)
-					}
-				}
-			}
+			continue
 		}
-		if len(found) >= max {
-			break
+		for _, r := range results {
+			for _, e := range r.Exemplars {
+				link, ok := badTrace(s, r.SeriesLabels, e)
+				if ok && !seen[link.TraceID] {
+					seen[link.TraceID] = true
+					found = append(found, link)
+				}
+			}
 		}
 	}
-	slices.SortStableFunc(found, func(a, b TraceLink) int {
-		if a.Value != b.Value {
-			return cmpDesc(a.Value, b.Value)
-		}
-		return b.At.Compare(a.At)
-	})
+	sortTraces(found)
 	if len(found) > max {
 		found = found[:max]
 	}
@@ -88,54 +94,50 @@ func FindTraces(ctx context.Context, q ExemplarQuerier, s *slo.SLO, windows []ti
 	return nil, firstErr
 }
 
-func cmpDesc(a, b float64) int {
-	if a > b {
-		return -1
-	}
-	return 1
+// sortTraces puts the worst first: the highest value, then the newest.
+func sortTraces(traces []TraceLink) {
+	slices.SortStableFunc(traces, func(a, b TraceLink) int {
+		if a.Value != b.Value {
+			if a.Value > b.Value {
+				return -1
+			}
+			return 1
+		}
+		return b.At.Compare(a.At)
+	})
 }
 
-// badTrace turns an exemplar into a trace link if it shows a bad event: a
-// latency above the threshold, or any exemplar on a failed call's series.
-func badTrace(s *slo.SLO, series model.LabelSet, e v1.Exemplar) (TraceLink, bool) {
+// badTrace turns an exemplar into a trace link if it shows a bad event of
+// the SLO's SLI: for a latency SLI, a latency above the threshold on a
+// series that is not an error series (a failed call, fast or slow, says
+// nothing about latency); for an errors SLI, any exemplar of a failed
+// call's series.
+func badTrace(s *slo.SLO, series map[string]string, e Exemplar) (TraceLink, bool) {
 	var traceID string
 	for _, name := range s.Traces.TraceIDLabels {
-		if v := e.Labels[model.LabelName(name)]; v != "" {
-			traceID = string(v)
+		if v := e.Labels[name]; v != "" {
+			traceID = v
 			break
 		}
 	}
 	if traceID == "" {
 		return TraceLink{}, false
 	}
-	at := e.Timestamp.Time()
-	link := TraceLink{TraceID: traceID, At: at}
+	link := TraceLink{TraceID: traceID, At: e.At}
 	switch s.SLI.Kind {
 	case slo.SLILatency:
-		// Convert from the histogram's unit: Bucket is Threshold in it.
-		seconds := float64(e.Value) * s.SLI.Threshold.Seconds() / s.SLI.Bucket
-		isError := false
-		for _, m := range errorMarkers(s) {
-			if m.Matches(string(series[model.LabelName(m.Name)])) {
-				isError = true
-			}
-		}
-		switch {
-		case float64(e.Value) > s.SLI.Bucket:
-			link.Value = seconds
-			link.Reason = fmt.Sprintf("latency %ss > %ss", strconv.FormatFloat(seconds, 'g', 4, 64), strconv.FormatFloat(s.SLI.Threshold.Seconds(), 'g', -1, 64))
-		case isError:
-			link.Value = seconds
-			link.Reason = "error"
-		default:
+		if e.Value <= s.SLI.Bucket || isErrorSeries(s, series) {
 			return TraceLink{}, false
 		}
+		// Convert from the histogram's unit: Bucket is Threshold in it.
+		link.Value = e.Value * s.SLI.Threshold.Seconds() / s.SLI.Bucket
+		link.Reason = fmt.Sprintf("latency %ss > %ss", strconv.FormatFloat(link.Value, 'g', 4, 64), strconv.FormatFloat(s.SLI.Threshold.Seconds(), 'g', -1, 64))
 	default:
 		link.Value = 1
 		link.Reason = "error"
 	}
 	if s.Traces.Link != nil {
-		url, err := s.Traces.Link.Render(slo.TraceRef{TraceID: traceID, Service: s.Service, At: at})
+		url, err := s.Traces.Link.Render(slo.TraceRef{TraceID: traceID, Service: s.Service, At: e.At})
 		if err == nil {
 			link.URL = url
 		}
@@ -143,8 +145,39 @@ func badTrace(s *slo.SLO, series model.LabelSet, e v1.Exemplar) (TraceLink, bool
 	return link, true
 }
 
-// errorMarkers are the matchers that mark a span as failed, for spotting an
-// exemplar of a slow SLO's histogram that sits on an error series.
-func errorMarkers(s *slo.SLO) []*labels.Matcher {
-	return []*labels.Matcher{labels.MustNewMatcher(labels.MatchEqual, "status_code", "STATUS_CODE_ERROR")}
+// errorSeriesMarkers mark a failed span's series in the span-metrics
+// dialects: the Collector's status_code, or otel_status_code under its
+// statusCodeConvention.useOtelPrefix feature gate.
+var errorSeriesMarkers = []*labels.Matcher{
+	labels.MustNewMatcher(labels.MatchEqual, "status_code", "STATUS_CODE_ERROR"),
+	labels.MustNewMatcher(labels.MatchEqual, "otel_status_code", "ERROR"),
+}
+
+// isErrorSeries says whether a series counts failed spans, by the SLO's
+// own error matchers when it has them and the dialects' markers otherwise.
+func isErrorSeries(s *slo.SLO, series map[string]string) bool {
+	markers := errorSeriesMarkers
+	if len(s.SLI.ErrorMatchers) > 0 {
+		markers = s.SLI.ErrorMatchers
+	}
+	for _, m := range markers {
+		if v, ok := series[m.Name]; ok && m.Matches(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// noTracesNote says why no trace link was found for an SLO.
+func noTracesNote(s *slo.SLO, lookupErr error) string {
+	switch {
+	case lookupErr != nil:
+		return "exemplar lookup failed: " + lookupErr.Error()
+	case len(exemplarSelectors(s)) == 0:
+		return "this SLI's series carry no exemplars"
+	case s.SLI.Kind == slo.SLILatency:
+		return fmt.Sprintf("no exemplar above %s in Prometheus yet; the Collector flushes every 60s", s.SLI.Threshold)
+	default:
+		return "no exemplar of a failed call in Prometheus yet; the Collector flushes every 60s"
+	}
 }

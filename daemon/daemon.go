@@ -31,7 +31,7 @@ import (
 // Querier is what the daemon queries: PromQL and exemplars.
 type Querier interface {
 	burnrate.Querier
-	alerting.ExemplarQuerier
+	prom.ExemplarAPI
 }
 
 // Options configure a Daemon.
@@ -127,7 +127,7 @@ func New(opts Options) (*Daemon, error) {
 		Store: store, Router: cfg.router(), Resend: resend, Exemplars: d.exemplars(),
 		RepeatInterval:  time.Duration(cfg.Alerting.RepeatInterval),
 		FailingCycles:   cfg.Alerting.FailingCycles,
-		FailingSeverity: cfg.Alerting.FailingSeverity,
+		FailingSeverity: slo.Severity(cfg.Alerting.FailingSeverity),
 		NoDataAfter:     time.Duration(cfg.Alerting.NoDataAfter),
 		MaxTraces:       cfg.Alerting.MaxTraces,
 		DashboardURL:    dashboardURL(cfg.ExternalURL),
@@ -211,7 +211,7 @@ func (d *Daemon) exemplars() alerting.ExemplarQuerier {
 	if e := d.cfg.Alerting.Exemplars; e != nil && !*e {
 		return nil
 	}
-	return exemplarsOf{d}
+	return prom.Exemplars(exemplarsOf{d})
 }
 
 // exemplarsOf asks the current querier, which a reload may replace.

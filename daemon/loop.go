@@ -68,14 +68,12 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	if err := d.manager.Process(ctx, res); err != nil {
 		d.log.Error("alert manager", "err", err)
 	}
-	incidents, err := d.store.Incidents(at.Add(-7*24*time.Hour), 200)
+	incidents, err := d.manager.Incidents(at.Add(-7*24*time.Hour), 200)
 	if err != nil {
 		d.log.Error("read incidents", "err", err)
 	}
 	snap := &web.Snapshot{At: at, Statuses: res.Statuses}
-	for _, i := range incidents {
-		snap.Incidents = append(snap.Incidents, *i)
-	}
+	snap.Incidents = incidents
 	d.snapshot.Store(snap)
 	d.ready.Store(true)
 	return res

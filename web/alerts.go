@@ -63,7 +63,7 @@ func (s *server) alerts(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) newIncidentView(in *alerting.Incident, now time.Time) incidentView {
 	v := incidentView{
-		Key: in.Key, Kind: kindLabel(in.Kind), Severity: in.Severity, State: string(in.State), Summary: in.Summary,
+		Key: in.Key, Kind: kindLabel(in.Kind), Severity: string(in.Severity), State: string(in.State), Summary: in.Summary,
 		SLOID: in.SLOID, SLOLink: s.sloPath(in.SLOID),
 		Started: clock(in.StartedAt), StartedTime: machineTime(in.StartedAt),
 	}
@@ -82,7 +82,7 @@ func (s *server) newIncidentView(in *alerting.Incident, now time.Time) incidentV
 		})
 	}
 	for _, t := range in.Traces {
-		v.Traces = append(v.Traces, newTraceView(t, in.Severity))
+		v.Traces = append(v.Traces, newTraceView(t, string(in.Severity)))
 	}
 	for _, d := range in.Deliveries {
 		dv := deliveryView{
@@ -136,7 +136,7 @@ func sloTraces(incidents []alerting.Incident, id string) []traceView {
 			key := t.TraceID + "\x00" + t.URL
 			if !seen[key] {
 				seen[key] = true
-				all = append(all, found{t, in.Severity})
+				all = append(all, found{t, string(in.Severity)})
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func (s *server) sloIncidents(snap *Snapshot, id string) ([]incidentView, []time
 		}
 		v := s.newIncidentView(in, snap.At)
 		views = append(views, v)
-		lane := in.Severity
+		lane := string(in.Severity)
 		if in.Kind != alerting.KindBurn || (lane != "page" && lane != "ticket") {
 			lane = "other"
 		}
