@@ -10,6 +10,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
 	"github.com/burnwatch/burnwatch/internal/secret"
 )
@@ -99,15 +100,15 @@ func (r *ReceiverConfig) build(logger *slog.Logger) (alerting.Receiver, time.Dur
 	switch {
 	case r.Slack != nil:
 		c := r.Slack
-		recv, err := slack.New(r.Name, slack.Config{WebhookURL: c.WebhookURL.Value(), Channel: c.Channel, Username: c.Username, IconEmoji: c.IconEmoji}, slack.Options{})
+		recv, err := slack.New(r.Name, slack.Config{WebhookURL: c.WebhookURL.Value(), Channel: c.Channel, Username: c.Username, IconEmoji: c.IconEmoji}, transport.Options{})
 		return recv, 0, err
 	case r.PagerDuty != nil:
 		c := r.PagerDuty
-		recv, err := pagerduty.New(r.Name, pagerduty.Config{RoutingKey: c.RoutingKey.Value(), URL: c.URL, Severities: c.Severities, Client: c.Client, ClientURL: c.ClientURL}, pagerduty.Options{})
+		recv, err := pagerduty.New(r.Name, pagerduty.Config{RoutingKey: c.RoutingKey.Value(), URL: c.URL, Severities: c.Severities, Client: c.Client, ClientURL: c.ClientURL}, transport.Options{})
 		return recv, 0, err
 	case r.Webhook != nil:
 		c := r.Webhook
-		recv, err := webhook.New(r.Name, webhook.Config{URL: c.URL.Value(), Secret: c.Secret.Value(), Headers: c.Headers}, webhook.Options{})
+		recv, err := webhook.New(r.Name, webhook.Config{URL: c.URL.Value(), Secret: c.Secret.Value(), Headers: c.Headers}, transport.Options{})
 		return recv, 0, err
 	case r.Alertmanager != nil:
 		c := r.Alertmanager
@@ -115,7 +116,7 @@ func (r *ReceiverConfig) build(logger *slog.Logger) (alerting.Receiver, time.Dur
 		if c.BasicAuth != nil {
 			cfg.BasicAuth = &alertmanager.BasicAuth{Username: c.BasicAuth.Username, Password: c.BasicAuth.Password.Value()}
 		}
-		recv, err := alertmanager.New(r.Name, cfg, alertmanager.Options{Logger: logger})
+		recv, err := alertmanager.New(r.Name, cfg, transport.Options{Logger: logger})
 		if err != nil {
 			return nil, 0, err
 		}

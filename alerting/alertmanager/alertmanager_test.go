@@ -14,6 +14,8 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 const bearerToken = "am-token-4f1d9e0c7b2a"
@@ -23,7 +25,7 @@ func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Rec
 	r, err := alertmanager.New("alertmanager-main", alertmanager.Config{
 		URLs:        []string{baseURL + "/alertmanager"},
 		BearerToken: bearerToken,
-	}, alertmanager.Options{Client: client, Now: receivertest.Clock})
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +190,7 @@ func TestEveryPeerOfAClusterGetsTheAlert(t *testing.T) {
 			r, err := alertmanager.New("cluster", alertmanager.Config{
 				URLs:      urls,
 				BasicAuth: &alertmanager.BasicAuth{Username: "burnwatch", Password: "pa55-w0rd-for-am"},
-			}, alertmanager.Options{Now: receivertest.Clock, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			}, transport.Options{Now: receivertest.Clock, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +231,7 @@ func TestResendIntervalDefaultsToAMinute(t *testing.T) {
 	for _, tt := range []struct {
 		configured, want time.Duration
 	}{{0, time.Minute}, {30 * time.Second, 30 * time.Second}} {
-		r, err := alertmanager.New("am", alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}, ResendInterval: tt.configured}, alertmanager.Options{})
+		r, err := alertmanager.New("am", alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}, ResendInterval: tt.configured}, transport.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,4 +243,24 @@ func TestResendIntervalDefaultsToAMinute(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, bearerToken)
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	t.Run("a bearer token", func(t *testing.T) {
+		receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, bearerToken)
+	})
+	t.Run("basic auth", func(t *testing.T) {
+		const user, password = "burnwatch", "pa55-w0rd-for-am"
+		basic := func(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
+			r, err := alertmanager.New("alertmanager-main", alertmanager.Config{
+				URLs:      []string{baseURL},
+				BasicAuth: &alertmanager.BasicAuth{Username: user, Password: password},
+			}, transport.Options{Client: client, Now: receivertest.Clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		receivertest.TestEchoedSecretsAreRedacted(t, basic, password, secret.BasicAuth(user, password))
+	})
 }

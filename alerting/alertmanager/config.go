@@ -7,7 +7,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // Defaults.
@@ -56,7 +57,7 @@ func (c Config) Validate() error {
 	}
 	for i, raw := range c.URLs {
 		field := fmt.Sprintf("urls[%d]", i)
-		if err := webhook.CheckURL(field, raw); err != nil {
+		if err := transport.CheckURL(field, raw); err != nil {
 			return err
 		}
 		u, _ := url.Parse(raw) // CheckURL parsed it
@@ -95,4 +96,16 @@ func (c Config) withDefaults() Config {
 		c.AlertName = DefaultAlertName
 	}
 	return c
+}
+
+// secrets are the values the receiver's errors must never show: the
+// password and its basic-auth form, or the bearer token.
+func (c Config) secrets() []string {
+	switch {
+	case c.BasicAuth != nil:
+		return []string{c.BasicAuth.Password, secret.BasicAuth(c.BasicAuth.Username, c.BasicAuth.Password)}
+	case c.BearerToken != "":
+		return []string{c.BearerToken}
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // TestAgainstARealAlertmanager sends a firing alert and its resolve to the
@@ -40,7 +41,7 @@ func TestAgainstARealAlertmanager(t *testing.T) {
 	})
 	base := startAlertmanager(t, observer.URL)
 
-	r, err := alertmanager.New("alertmanager-it", alertmanager.Config{URLs: []string{base}}, alertmanager.Options{})
+	r, err := alertmanager.New("alertmanager-it", alertmanager.Config{URLs: []string{base}}, transport.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // DefaultURL is the Events API v2 endpoint.
@@ -53,7 +53,7 @@ func (c Config) Validate() error {
 		return errors.New("routing_key contains white space")
 	}
 	if c.URL != "" {
-		if err := webhook.CheckURL("url", c.URL); err != nil {
+		if err := transport.CheckURL("url", c.URL); err != nil {
 			return err
 		}
 	}
@@ -63,7 +63,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.ClientURL != "" {
-		if err := webhook.CheckURL("client_url", c.ClientURL); err != nil {
+		if err := transport.CheckURL("client_url", c.ClientURL); err != nil {
 			return err
 		}
 	}

@@ -2,13 +2,12 @@ package pagerduty
 
 import (
 	"fmt"
-	"math"
 	"net/url"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // MaxSummary is the longest payload summary PagerDuty accepts, in
@@ -47,7 +46,7 @@ type details struct {
 	SLO             string            `json:"slo"`
 	Service         string            `json:"service,omitempty"`
 	Team            string            `json:"team,omitempty"`
-	Objective       number            `json:"objective"`
+	Objective       transport.Number  `json:"objective"`
 	Period          string            `json:"period,omitempty"`
 	Description     string            `json:"description,omitempty"`
 	Kind            alerting.Kind     `json:"kind"`
@@ -55,7 +54,7 @@ type details struct {
 	Repeat          bool              `json:"repeat"`
 	IncidentKey     string            `json:"incident_key"`
 	StartsAt        string            `json:"starts_at,omitempty"`
-	BudgetRemaining number            `json:"budget_remaining"`
+	BudgetRemaining transport.Number  `json:"budget_remaining"`
 	Windows         []window          `json:"windows,omitempty"`
 	Traces          []trace           `json:"traces,omitempty"`
 	SLOLabels       map[string]string `json:"slo_labels,omitempty"`
@@ -65,31 +64,19 @@ type details struct {
 }
 
 type window struct {
-	Long          string `json:"long"`
-	Short         string `json:"short"`
-	Factor        number `json:"factor"`
-	LongBurnRate  number `json:"long_burn_rate"`
-	ShortBurnRate number `json:"short_burn_rate"`
-	Firing        bool   `json:"firing"`
+	Long          string           `json:"long"`
+	Short         string           `json:"short"`
+	Factor        transport.Number `json:"factor"`
+	LongBurnRate  transport.Number `json:"long_burn_rate"`
+	ShortBurnRate transport.Number `json:"short_burn_rate"`
+	Firing        bool             `json:"firing"`
 }
 
 type trace struct {
-	TraceID string `json:"trace_id"`
-	Reason  string `json:"reason"`
-	Value   number `json:"value"`
-	URL     string `json:"url,omitempty"`
-}
-
-// number is a float64 that encodes NaN and ±Inf as null: a burn rate over
-// a window without traffic, a budget that could not be computed.
-type number float64
-
-func (n number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+	TraceID string           `json:"trace_id"`
+	Reason  string           `json:"reason"`
+	Value   transport.Number `json:"value"`
+	URL     string           `json:"url,omitempty"`
 }
 
 // newEvent builds the event for n. A resolve carries only what PagerDuty
@@ -132,14 +119,14 @@ func newDetails(n *alerting.Notification) details {
 		SLO:             n.SLO.ID,
 		Service:         n.SLO.Service,
 		Team:            n.SLO.Team,
-		Objective:       number(n.SLO.Objective),
+		Objective:       transport.Number(n.SLO.Objective),
 		Period:          n.SLO.Period,
 		Description:     n.SLO.Description,
 		Kind:            n.Kind,
 		Tier:            n.Severity,
 		Repeat:          n.Repeat,
 		IncidentKey:     n.IncidentKey,
-		BudgetRemaining: number(n.BudgetRemaining),
+		BudgetRemaining: transport.Number(n.BudgetRemaining),
 		SLOLabels:       n.SLO.Labels,
 		Labels:          n.Labels,
 		Annotations:     n.Annotations,
@@ -150,12 +137,12 @@ func newDetails(n *alerting.Notification) details {
 	}
 	for _, w := range n.Windows {
 		d.Windows = append(d.Windows, window{
-			Long: w.Long, Short: w.Short, Factor: number(w.Factor),
-			LongBurnRate: number(w.LongBurnRate), ShortBurnRate: number(w.ShortBurnRate), Firing: w.Firing,
+			Long: w.Long, Short: w.Short, Factor: transport.Number(w.Factor),
+			LongBurnRate: transport.Number(w.LongBurnRate), ShortBurnRate: transport.Number(w.ShortBurnRate), Firing: w.Firing,
 		})
 	}
 	for _, t := range n.Traces {
-		d.Traces = append(d.Traces, trace{TraceID: t.TraceID, Reason: t.Reason, Value: number(t.Value), URL: t.URL})
+		d.Traces = append(d.Traces, trace{TraceID: t.TraceID, Reason: t.Reason, Value: transport.Number(t.Value), URL: t.URL})
 	}
 	return d
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 const routingKey = "R0UT1NGK3Y0123456789abcdefABCDEF"
@@ -31,7 +32,7 @@ func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Rec
 		RoutingKey: routingKey,
 		URL:        baseURL + "/v2/enqueue",
 		ClientURL:  "https://burnwatch.example.com/",
-	}, pagerduty.Options{Client: client, Now: receivertest.Clock})
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,4 +195,8 @@ func TestANotificationWithoutAnIncidentKeyIsRefused(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, routingKey)
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, routingKey)
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // Config configures a Slack receiver. Secrets arrive resolved: the daemon
@@ -27,7 +27,7 @@ type Config struct {
 // Validate reports the first problem with c. Errors never quote the
 // webhook URL.
 func (c Config) Validate() error {
-	if err := webhook.CheckURL("webhook_url", c.WebhookURL); err != nil {
+	if err := transport.CheckURL("webhook_url", c.WebhookURL); err != nil {
 		return err
 	}
 	if strings.ContainsAny(c.Channel, " \t\r\n") {

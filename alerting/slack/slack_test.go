@@ -13,6 +13,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // token is the secret part of the webhook URL.
@@ -25,7 +26,7 @@ func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Rec
 		Channel:    "#checkout-oncall",
 		Username:   "burnwatch",
 		IconEmoji:  ":fire:",
-	}, slack.Options{Client: client, Now: receivertest.Clock})
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,4 +234,8 @@ func TestTheHeaderSaysWhatHappened(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, token)
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, token)
 }

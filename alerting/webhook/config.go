@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // Config configures a generic webhook receiver. Secrets arrive resolved:
@@ -31,7 +33,7 @@ var reservedHeaders = []string{
 
 // Validate reports the first problem with c. Errors never quote a secret.
 func (c Config) Validate() error {
-	if err := CheckURL("url", c.URL); err != nil {
+	if err := transport.CheckURL("url", c.URL); err != nil {
 		return err
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
@@ -65,4 +67,13 @@ func validHeaderName(name string) bool {
 		}
 	}
 	return true
+}
+
+// secrets are the values the receiver's errors must never show.
+func (c Config) secrets() []string {
+	out := append(transport.URLSecrets(c.URL), c.Secret)
+	for _, v := range c.Headers {
+		out = append(out, transport.HeaderSecrets(v)...)
+	}
+	return out
 }

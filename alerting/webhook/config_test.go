@@ -6,6 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/burnwatch/burnwatch/alerting/transport"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
 )
 
@@ -47,7 +48,7 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestNewNamesTheReceiverInConfigErrors(t *testing.T) {
-	_, err := webhook.New("ops-bridge", webhook.Config{}, webhook.Options{})
+	_, err := webhook.New("ops-bridge", webhook.Config{}, transport.Options{})
 	if want := `webhook receiver "ops-bridge": url is required`; err == nil || err.Error() != want {
 		t.Errorf("New = %v, want %q", err, want)
 	}

@@ -1,7 +1,6 @@
 // Package webhook sends burnwatch notifications to any HTTP endpoint as a
-// documented, versioned JSON body, optionally signed with HMAC-SHA256. It
-// also holds the HTTP delivery that every burnwatch receiver shares: Post
-// and its classification of failures, ParseRetryAfter and CheckURL.
+// documented, versioned JSON body, optionally signed with HMAC-SHA256,
+// through the delivery every receiver shares (package transport).
 //
 // # Request
 //

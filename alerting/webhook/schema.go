@@ -1,12 +1,10 @@
 package webhook
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // SchemaVersion is the version of the request body, the "version" field.
@@ -39,7 +37,7 @@ type notification struct {
 	StartsAt        time.Time         `json:"starts_at"`
 	EndsAt          *time.Time        `json:"ends_at"`
 	EvaluatedAt     time.Time         `json:"evaluated_at"`
-	BudgetRemaining number            `json:"budget_remaining"`
+	BudgetRemaining transport.Number  `json:"budget_remaining"`
 	Windows         []window          `json:"windows"`
 	Traces          []trace           `json:"traces"`
 	Labels          map[string]string `json:"labels"`
@@ -55,40 +53,27 @@ type slo struct {
 	Service     string            `json:"service"`
 	Team        string            `json:"team"`
 	Description string            `json:"description"`
-	Objective   number            `json:"objective"`
+	Objective   transport.Number  `json:"objective"`
 	Period      string            `json:"period"`
 	Labels      map[string]string `json:"labels"`
 }
 
 type window struct {
-	Long          string `json:"long"`
-	Short         string `json:"short"`
-	Factor        number `json:"factor"`
-	LongBurnRate  number `json:"long_burn_rate"`
-	ShortBurnRate number `json:"short_burn_rate"`
-	Firing        bool   `json:"firing"`
+	Long          string           `json:"long"`
+	Short         string           `json:"short"`
+	Factor        transport.Number `json:"factor"`
+	LongBurnRate  transport.Number `json:"long_burn_rate"`
+	ShortBurnRate transport.Number `json:"short_burn_rate"`
+	Firing        bool             `json:"firing"`
 }
 
 type trace struct {
-	TraceID string    `json:"trace_id"`
-	URL     string    `json:"url"`
-	Value   number    `json:"value"`
-	Reason  string    `json:"reason"`
-	At      time.Time `json:"at"`
+	TraceID string           `json:"trace_id"`
+	URL     string           `json:"url"`
+	Value   transport.Number `json:"value"`
+	Reason  string           `json:"reason"`
+	At      time.Time        `json:"at"`
 }
-
-// number is a float64 that encodes NaN and ±Inf as null.
-type number float64
-
-func (n number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
-
-var _ json.Marshaler = number(0)
 
 func newPayload(receiver string, n *alerting.Notification) payload {
 	out := notification{
@@ -102,7 +87,7 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		SLO:             newSLO(n.SLO),
 		StartsAt:        n.StartsAt.UTC(),
 		EvaluatedAt:     n.EvaluatedAt.UTC(),
-		BudgetRemaining: number(n.BudgetRemaining),
+		BudgetRemaining: transport.Number(n.BudgetRemaining),
 		Windows:         make([]window, 0, len(n.Windows)),
 		Traces:          make([]trace, 0, len(n.Traces)),
 		Labels:          nonNil(n.Labels),
@@ -119,9 +104,9 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		out.Windows = append(out.Windows, window{
 			Long:          w.Long,
 			Short:         w.Short,
-			Factor:        number(w.Factor),
-			LongBurnRate:  number(w.LongBurnRate),
-			ShortBurnRate: number(w.ShortBurnRate),
+			Factor:        transport.Number(w.Factor),
+			LongBurnRate:  transport.Number(w.LongBurnRate),
+			ShortBurnRate: transport.Number(w.ShortBurnRate),
 			Firing:        w.Firing,
 		})
 	}
@@ -129,7 +114,7 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		out.Traces = append(out.Traces, trace{
 			TraceID: t.TraceID,
 			URL:     t.URL,
-			Value:   number(t.Value),
+			Value:   transport.Number(t.Value),
 			Reason:  t.Reason,
 			At:      t.At.UTC(),
 		})
@@ -144,7 +129,7 @@ func newSLO(s alerting.SLOInfo) slo {
 		Service:     s.Service,
 		Team:        s.Team,
 		Description: s.Description,
-		Objective:   number(s.Objective),
+		Objective:   transport.Number(s.Objective),
 		Period:      s.Period,
 		Labels:      nonNil(s.Labels),
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
 )
 
@@ -25,7 +26,7 @@ func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Rec
 		URL:     baseURL + "/hooks/burnwatch?token=" + token,
 		Headers: map[string]string{"Authorization": authHeader, "X-Team": "sre"},
 		Secret:  hmacSecret,
-	}, webhook.Options{Client: client, Now: receivertest.Clock})
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestASignatureVerifiesOnlyWithItsSecretTimestampAndBody(t *testing.T) {
 
 func TestWithoutASecretNothingIsSigned(t *testing.T) {
 	srv := receivertest.NewServer(t, nil)
-	r, err := webhook.New("plain", webhook.Config{URL: srv.URL}, webhook.Options{})
+	r, err := webhook.New("plain", webhook.Config{URL: srv.URL}, transport.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,4 +145,8 @@ func TestWithoutASecretNothingIsSigned(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, token, hmacSecret, authHeader, "api-key-51d0c3e9b7a2")
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, token, hmacSecret, authHeader, "api-key-51d0c3e9b7a2")
 }
