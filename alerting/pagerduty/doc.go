@@ -8,4 +8,12 @@
 // evaluation time, the SLO as component, the team as group, the kind as
 // class, and the numbers in custom_details; its links point to the
 // exemplar traces, the dashboard and the runbook.
+//
+// PagerDuty refuses an event over 512 KB (a 400, which would drop it as
+// final). A trigger that would not fit, because the spec's description,
+// labels or annotations are long or there are many trace links, is cut
+// until it fits with a margin: texts in custom_details first to 16 KB,
+// then shorter, maps and trace lists to fewer entries, down to the SLO's
+// names, numbers and the dashboard and runbook links. custom_details
+// then has "truncated", the list of the fields shortened.
 package pagerduty

@@ -41,16 +41,26 @@ func (r *Receiver) Notify(ctx context.Context, n *alerting.Notification) (retrya
 	if err != nil {
 		return false, r.Wrap(err)
 	}
-	retryable, err = r.Post(ctx, transport.Request{URL: r.cfg.URL, Endpoint: "events API", Body: body})
+	retryable, err = r.Post(ctx, transport.Request{URL: r.cfg.URL, Endpoint: "events API", Body: body, MaxBody: MaxEvent})
 	return retryable, r.Wrap(err)
 }
 
 // Body returns the Events API v2 request body Notify sends for n, with
-// cfg's defaults applied.
+// cfg's defaults applied. A trigger that would not fit in PagerDuty's
+// limit has its custom details and links shortened until it does, and
+// lists what was cut in custom_details.truncated.
 func Body(cfg Config, n *alerting.Notification) ([]byte, error) {
-	body, err := transport.JSON(newEvent(cfg.withDefaults(), n))
-	if err != nil {
-		return nil, fmt.Errorf("encode pagerduty event for notification %s: %w", n.ID, err)
+	cfg = cfg.withDefaults()
+	var body []byte
+	for _, lim := range append([]limits{unlimited}, cuts...) {
+		var err error
+		body, err = transport.JSON(newEvent(cfg, n, lim))
+		if err != nil {
+			return nil, fmt.Errorf("encode pagerduty event for notification %s: %w", n.ID, err)
+		}
+		if len(body) <= maxBody {
+			break
+		}
 	}
 	return body, nil
 }
