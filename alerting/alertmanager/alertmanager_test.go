@@ -91,6 +91,9 @@ func TestAlertTimes(t *testing.T) {
 		{"A firing alert expires after four default resend intervals.", alertmanager.Config{}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(4 * time.Minute)},
 		{"A firing alert expires after four configured resend intervals.", alertmanager.Config{ResendInterval: 5 * time.Minute}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(20 * time.Minute)},
 		{"A resolved alert ends when the incident ended.", alertmanager.Config{}, receivertest.Resolved(), receivertest.Resolved().StartsAt, time.Date(2026, 3, 1, 11, 58, 0, 0, time.UTC)},
+		{"An escalated ticket ends when the page took over.", alertmanager.Config{}, receivertest.Escalated(), receivertest.Escalated().StartsAt, time.Date(2026, 3, 1, 11, 2, 0, 0, time.UTC)},
+		{"An alert of a removed SLO ends when it was removed.", alertmanager.Config{}, receivertest.SLORemoved(), receivertest.SLORemoved().StartsAt, time.Date(2026, 3, 1, 11, 40, 0, 0, time.UTC)},
+		{"An update is the firing alert again, expiring like it.", alertmanager.Config{}, receivertest.Updated(), receivertest.Updated().StartsAt, now.Add(4 * time.Minute)},
 		{"A resolved alert never ends in the future.", alertmanager.Config{}, endsLater, endsLater.StartsAt, now},
 		{"A resolved alert never starts after it ends.", alertmanager.Config{}, startsLater, now.Add(-time.Minute), now.Add(-time.Minute)},
 	}
@@ -263,4 +266,44 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 		}
 		receivertest.TestEchoedSecretsAreRedacted(t, basic, password, secret.BasicAuth(user, password))
 	})
+}
+
+func TestAnnotationsSayWhatHappened(t *testing.T) {
+	written := 99.9 // percent, as in the spec; the division below is what loading does
+	page := receivertest.FiringPage()
+	page.SLO.Objective = written / 100
+	tests := []struct {
+		name   string
+		n      *alerting.Notification
+		want   map[string]string
+		absent []string
+	}{
+		{"The objective reads as the spec wrote it.", page, map[string]string{"objective": "99.9% over 30d"}, []string{"end_reason", "no_data", "traces_note"}},
+		{"An update carries the new trace links and none of the old.", receivertest.Updated(), map[string]string{
+			"trace_1": receivertest.Updated().Traces[0].URL, "trace_2": receivertest.Updated().Traces[1].URL}, []string{"trace_3", "end_reason"}},
+		{"An escalated ticket says so.", receivertest.Escalated(), map[string]string{"end_reason": "escalated to page"}, nil},
+		{"A removed SLO says so.", receivertest.SLORemoved(), map[string]string{"end_reason": "SLO removed from the specs"}, nil},
+		{"A recovery says so.", receivertest.Resolved(), map[string]string{"end_reason": "recovered"}, nil},
+		{"An incident without data is held open.", receivertest.HeldNoData(), map[string]string{"no_data": "no data since 2026-03-01T11:41:30Z; held open, not resolved"}, nil},
+		{"The traces note stands where the links would.", receivertest.NoTraceYet(), map[string]string{"traces_note": receivertest.NoTraceYet().TracesNote}, []string{"trace_1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := alertmanager.Body(alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}}, tt.n, receivertest.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := decode(t, body).Annotations
+			for k, v := range tt.want {
+				if got[k] != v {
+					t.Errorf("annotation %s = %q, want %q", k, got[k], v)
+				}
+			}
+			for _, k := range tt.absent {
+				if v, ok := got[k]; ok {
+					t.Errorf("annotation %s = %q, want none", k, v)
+				}
+			}
+		})
+	}
 }

@@ -49,6 +49,7 @@ type details struct {
 	Period          string            `json:"period,omitempty"`
 	Description     string            `json:"description,omitempty"`
 	Kind            alerting.Kind     `json:"kind"`
+	Status          alerting.Status   `json:"status"`
 	Tier            string            `json:"tier"`
 	Repeat          bool              `json:"repeat"`
 	IncidentKey     string            `json:"incident_key"`
@@ -60,6 +61,10 @@ type details struct {
 	Labels          map[string]string `json:"labels,omitempty"`
 	Annotations     map[string]string `json:"annotations,omitempty"`
 	Error           string            `json:"error,omitempty"`
+	// NoData says that the incident is held open for lack of data.
+	NoData string `json:"no_data,omitempty"`
+	// TracesNote says why Traces is empty or short.
+	TracesNote string `json:"traces_note,omitempty"`
 	// Truncated lists the fields shortened so that the event fits in
 	// PagerDuty's limit.
 	Truncated []string `json:"truncated,omitempty"`
@@ -129,6 +134,7 @@ func newDetails(n *alerting.Notification, c *cutter) details {
 		Period:          n.SLO.Period,
 		Description:     c.text("description", n.SLO.Description),
 		Kind:            n.Kind,
+		Status:          n.Status,
 		Tier:            n.Severity,
 		Repeat:          n.Repeat,
 		IncidentKey:     c.name("incident_key", n.IncidentKey),
@@ -137,6 +143,10 @@ func newDetails(n *alerting.Notification, c *cutter) details {
 		Labels:          c.labels("labels", n.Labels),
 		Annotations:     c.labels("annotations", n.Annotations),
 		Error:           c.name("error", n.Error),
+		TracesNote:      c.name("traces_note", n.TracesNote),
+	}
+	if !n.NoDataSince.IsZero() {
+		d.NoData = "no data since " + n.NoDataSince.UTC().Format(time.RFC3339) + "; held open, not resolved"
 	}
 	if !n.StartsAt.IsZero() {
 		d.StartsAt = n.StartsAt.UTC().Format(time.RFC3339)
@@ -158,11 +168,17 @@ func newDetails(n *alerting.Notification, c *cutter) details {
 	return d
 }
 
+// summary is the notification's; an update says it is one, so that the
+// incident's log reads as news about it, not a new alert.
 func summary(n *alerting.Notification) string {
-	if n.Summary != "" {
-		return n.Summary
+	s := n.Summary
+	if s == "" {
+		s = fmt.Sprintf("%s %s: %s", n.SLO.ID, n.Kind, n.Severity)
 	}
-	return fmt.Sprintf("%s %s: %s", n.SLO.ID, n.Kind, n.Severity)
+	if n.Status == alerting.Updated {
+		s = "Update, trace links found: " + s
+	}
+	return s
 }
 
 // source is the service, or else the dashboard's host, or else burnwatch.

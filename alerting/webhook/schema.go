@@ -26,25 +26,28 @@ type payload struct {
 }
 
 type notification struct {
-	ID              string            `json:"id"`
-	IncidentKey     string            `json:"incident_key"`
-	Kind            alerting.Kind     `json:"kind"`
-	Status          alerting.Status   `json:"status"`
-	Severity        string            `json:"severity"`
-	Repeat          bool              `json:"repeat"`
-	Summary         string            `json:"summary"`
-	SLO             slo               `json:"slo"`
-	StartsAt        time.Time         `json:"starts_at"`
-	EndsAt          *time.Time        `json:"ends_at"`
-	EvaluatedAt     time.Time         `json:"evaluated_at"`
-	BudgetRemaining transport.Number  `json:"budget_remaining"`
-	Windows         []window          `json:"windows"`
-	Traces          []trace           `json:"traces"`
-	Labels          map[string]string `json:"labels"`
-	Annotations     map[string]string `json:"annotations"`
-	RunbookURL      string            `json:"runbook_url"`
-	DashboardURL    string            `json:"dashboard_url"`
-	Error           string            `json:"error"`
+	ID              string             `json:"id"`
+	IncidentKey     string             `json:"incident_key"`
+	Kind            alerting.Kind      `json:"kind"`
+	Status          alerting.Status    `json:"status"`
+	Severity        string             `json:"severity"`
+	Repeat          bool               `json:"repeat"`
+	Summary         string             `json:"summary"`
+	SLO             slo                `json:"slo"`
+	StartsAt        time.Time          `json:"starts_at"`
+	EndsAt          *time.Time         `json:"ends_at"`
+	EvaluatedAt     time.Time          `json:"evaluated_at"`
+	BudgetRemaining transport.Number   `json:"budget_remaining"`
+	Windows         []window           `json:"windows"`
+	Traces          []trace            `json:"traces"`
+	Labels          map[string]string  `json:"labels"`
+	Annotations     map[string]string  `json:"annotations"`
+	RunbookURL      string             `json:"runbook_url"`
+	DashboardURL    string             `json:"dashboard_url"`
+	Error           string             `json:"error"`
+	EndReason       alerting.EndReason `json:"end_reason"`
+	NoDataSince     *time.Time         `json:"no_data_since"`
+	TracesNote      string             `json:"traces_note"`
 }
 
 type slo struct {
@@ -95,6 +98,14 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		RunbookURL:      n.RunbookURL,
 		DashboardURL:    n.DashboardURL,
 		Error:           n.Error,
+		TracesNote:      n.TracesNote,
+	}
+	if n.Status == alerting.Resolved {
+		out.EndReason = n.EndReason
+	}
+	if !n.NoDataSince.IsZero() && n.Status != alerting.Resolved {
+		since := n.NoDataSince.UTC()
+		out.NoDataSince = &since
 	}
 	if !n.EndsAt.IsZero() {
 		end := n.EndsAt.UTC()

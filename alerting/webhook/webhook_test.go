@@ -150,3 +150,16 @@ func TestDeliveryFailures(t *testing.T) {
 func TestEchoedSecretsAreRedacted(t *testing.T) {
 	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, token, hmacSecret, authHeader, "api-key-51d0c3e9b7a2")
 }
+
+func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
+	written := 99.9 // percent, as in the spec; the division below is what loading does
+	n := receivertest.FiringPage()
+	n.SLO.Objective = written / 100
+	body, err := webhook.Body("ops-bridge", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"objective":0.999,`) {
+		t.Errorf("body does not carry the objective as 0.999: %s", body)
+	}
+}
