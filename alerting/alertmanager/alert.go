@@ -49,7 +49,7 @@ func newAlert(cfg Config, n *alerting.Notification, now time.Time) postableAlert
 		}
 		return a
 	}
-	a.EndsAt = now.Add(expiryResends * cfg.ResendInterval).UTC()
+	a.EndsAt = now.Add(expiryResends * time.Duration(cfg.ResendInterval)).UTC()
 	return a
 }
 

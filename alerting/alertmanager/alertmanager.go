@@ -43,7 +43,7 @@ func New(name string, cfg Config, opts transport.Options) (*Receiver, error) {
 // ResendInterval is how often the daemon should send a firing alert again
 // so that Alertmanager keeps it active; it expires after four intervals
 // without one.
-func (r *Receiver) ResendInterval() time.Duration { return r.cfg.ResendInterval }
+func (r *Receiver) ResendInterval() time.Duration { return time.Duration(r.cfg.ResendInterval) }
 
 // Notify posts n as one alert to every peer at once. It succeeds when at
 // least one peer answers 2xx (Alertmanager answers 200); otherwise it is
@@ -101,9 +101,9 @@ func (r *Receiver) auth() http.Header {
 	h := http.Header{}
 	switch {
 	case r.cfg.BasicAuth != nil:
-		h.Set("Authorization", "Basic "+secret.BasicAuth(r.cfg.BasicAuth.Username, r.cfg.BasicAuth.Password))
-	case r.cfg.BearerToken != "":
-		h.Set("Authorization", "Bearer "+r.cfg.BearerToken)
+		h.Set("Authorization", "Basic "+secret.BasicAuth(r.cfg.BasicAuth.Username, r.cfg.BasicAuth.Password.Value()))
+	case r.cfg.BearerToken.Value() != "":
+		h.Set("Authorization", "Bearer "+r.cfg.BearerToken.Value())
 	}
 	return h
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
@@ -24,7 +26,7 @@ func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Rec
 	t.Helper()
 	r, err := alertmanager.New("alertmanager-main", alertmanager.Config{
 		URLs:        []string{baseURL + "/alertmanager"},
-		BearerToken: bearerToken,
+		BearerToken: secret.Literal(bearerToken),
 	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +91,7 @@ func TestAlertTimes(t *testing.T) {
 		wantEnds   time.Time
 	}{
 		{"A firing alert expires after four default resend intervals.", alertmanager.Config{}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(4 * time.Minute)},
-		{"A firing alert expires after four configured resend intervals.", alertmanager.Config{ResendInterval: 5 * time.Minute}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(20 * time.Minute)},
+		{"A firing alert expires after four configured resend intervals.", alertmanager.Config{ResendInterval: model.Duration(5 * time.Minute)}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(20 * time.Minute)},
 		{"A resolved alert ends when the incident ended.", alertmanager.Config{}, receivertest.Resolved(), receivertest.Resolved().StartsAt, time.Date(2026, 3, 1, 11, 58, 0, 0, time.UTC)},
 		{"An escalated ticket ends when the page took over.", alertmanager.Config{}, receivertest.Escalated(), receivertest.Escalated().StartsAt, time.Date(2026, 3, 1, 11, 2, 0, 0, time.UTC)},
 		{"An alert of a removed SLO ends when it was removed.", alertmanager.Config{}, receivertest.SLORemoved(), receivertest.SLORemoved().StartsAt, time.Date(2026, 3, 1, 11, 40, 0, 0, time.UTC)},
@@ -192,7 +194,7 @@ func TestEveryPeerOfAClusterGetsTheAlert(t *testing.T) {
 			var logs bytes.Buffer
 			r, err := alertmanager.New("cluster", alertmanager.Config{
 				URLs:      urls,
-				BasicAuth: &alertmanager.BasicAuth{Username: "burnwatch", Password: "pa55-w0rd-for-am"},
+				BasicAuth: &alertmanager.BasicAuth{Username: "burnwatch", Password: secret.Literal("pa55-w0rd-for-am")},
 			}, transport.Options{Now: receivertest.Clock, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 			if err != nil {
 				t.Fatal(err)
@@ -234,7 +236,7 @@ func TestResendIntervalDefaultsToAMinute(t *testing.T) {
 	for _, tt := range []struct {
 		configured, want time.Duration
 	}{{0, time.Minute}, {30 * time.Second, 30 * time.Second}} {
-		r, err := alertmanager.New("am", alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}, ResendInterval: tt.configured}, transport.Options{})
+		r, err := alertmanager.New("am", alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}, ResendInterval: model.Duration(tt.configured)}, transport.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +259,7 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 		basic := func(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 			r, err := alertmanager.New("alertmanager-main", alertmanager.Config{
 				URLs:      []string{baseURL},
-				BasicAuth: &alertmanager.BasicAuth{Username: user, Password: password},
+				BasicAuth: &alertmanager.BasicAuth{Username: user, Password: secret.Literal(password)},
 			}, transport.Options{Client: client, Now: receivertest.Clock})
 			if err != nil {
 				t.Fatal(err)

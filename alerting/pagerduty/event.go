@@ -89,7 +89,7 @@ type trace struct {
 // newEvent builds the event for n within lim. A resolve carries only
 // what PagerDuty needs to find the incident.
 func newEvent(cfg Config, n *alerting.Notification, lim limits) event {
-	e := event{RoutingKey: cfg.RoutingKey, EventAction: "trigger", DedupKey: DedupKey(n.IncidentKey)}
+	e := event{RoutingKey: cfg.RoutingKey.Value(), EventAction: "trigger", DedupKey: DedupKey(n.IncidentKey)}
 	if n.Status == alerting.Resolved {
 		e.EventAction = "resolve"
 		return e

@@ -11,6 +11,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // oversized is a page whose spec fields hold 100 KB each and which links
@@ -60,7 +61,7 @@ func TestEveryEventFitsPagerDutysLimitAndSaysWhatWasCut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body, err := pagerduty.Body(pagerduty.Config{RoutingKey: routingKey}, tt.n)
+			body, err := pagerduty.Body(pagerduty.Config{RoutingKey: secret.Literal(routingKey)}, tt.n)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ var _ alerting.Receiver = (*Receiver)(nil)
 // New returns a PagerDuty receiver called name, or an error when cfg is
 // not valid.
 func New(name string, cfg Config, opts transport.Options) (*Receiver, error) {
-	sender, err := transport.NewSender("pagerduty", name, opts, cfg.RoutingKey)
+	sender, err := transport.NewSender("pagerduty", name, opts, cfg.RoutingKey.Value())
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 const routingKey = "R0UT1NGK3Y0123456789abcdefABCDEF"
@@ -29,7 +30,7 @@ func accept(w http.ResponseWriter, _ *http.Request) {
 func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 	t.Helper()
 	r, err := pagerduty.New("checkout-oncall", pagerduty.Config{
-		RoutingKey: routingKey,
+		RoutingKey: secret.Literal(routingKey),
 		URL:        baseURL + "/v2/enqueue",
 		ClientURL:  "https://burnwatch.example.com/",
 	}, transport.Options{Client: client, Now: receivertest.Clock})
@@ -166,7 +167,7 @@ func TestTiersMapToPagerDutySeverities(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n := receivertest.FiringPage()
 			n.Severity = tt.tier
-			body, err := pagerduty.Body(pagerduty.Config{RoutingKey: routingKey, Severities: tt.severities}, n)
+			body, err := pagerduty.Body(pagerduty.Config{RoutingKey: secret.Literal(routingKey), Severities: tt.severities}, n)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,7 +243,7 @@ func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
 	written := 99.9 // percent, as in the spec; the division below is what loading does
 	n := receivertest.FiringPage()
 	n.SLO.Objective = written / 100
-	body, err := pagerduty.Body(pagerduty.Config{RoutingKey: routingKey}, n)
+	body, err := pagerduty.Body(pagerduty.Config{RoutingKey: secret.Literal(routingKey)}, n)
 	if err != nil {
 		t.Fatal(err)
 	}

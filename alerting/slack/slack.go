@@ -20,7 +20,7 @@ var _ alerting.Receiver = (*Receiver)(nil)
 // New returns a Slack receiver called name, or an error when cfg is not
 // valid.
 func New(name string, cfg Config, opts transport.Options) (*Receiver, error) {
-	sender, err := transport.NewSender("slack", name, opts, transport.URLSecrets(cfg.WebhookURL)...)
+	sender, err := transport.NewSender("slack", name, opts, transport.URLSecrets(cfg.WebhookURL.Value())...)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (r *Receiver) Notify(ctx context.Context, n *alerting.Notification) (retrya
 	if err != nil {
 		return false, r.Wrap(err)
 	}
-	retryable, err = r.Post(ctx, transport.Request{URL: r.cfg.WebhookURL, Endpoint: "webhook", Body: body})
+	retryable, err = r.Post(ctx, transport.Request{URL: r.cfg.WebhookURL.Value(), Endpoint: "webhook", Body: body})
 	return retryable, r.Wrap(err)
 }
 

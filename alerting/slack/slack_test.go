@@ -14,6 +14,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/slack"
 	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // token is the secret part of the webhook URL.
@@ -22,7 +23,7 @@ const token = "xoxwebhooksecret0000aaaabbbb"
 func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 	t.Helper()
 	r, err := slack.New("team-checkout", slack.Config{
-		WebhookURL: baseURL + "/services/T0001/B0001/" + token,
+		WebhookURL: secret.Literal(baseURL + "/services/T0001/B0001/" + token),
 		Channel:    "#checkout-oncall",
 		Username:   "burnwatch",
 		IconEmoji:  ":fire:",

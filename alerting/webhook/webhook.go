@@ -43,13 +43,13 @@ func (r *Receiver) Notify(ctx context.Context, n *alerting.Notification) (retrya
 	for k, v := range r.cfg.Headers {
 		header.Set(k, v)
 	}
-	if r.cfg.Secret != "" {
+	if key := r.cfg.Secret.Value(); key != "" {
 		ts := strconv.FormatInt(r.Now().Unix(), 10)
 		header.Set(TimestampHeader, ts)
-		header.Set(SignatureHeader, Sign(r.cfg.Secret, ts, body))
+		header.Set(SignatureHeader, Sign(key, ts, body))
 	}
 	retryable, err = r.Post(ctx, transport.Request{
-		URL:      r.cfg.URL,
+		URL:      r.cfg.URL.Value(),
 		Endpoint: "webhook",
 		Header:   header,
 		Body:     body,

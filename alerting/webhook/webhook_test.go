@@ -12,6 +12,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/transport"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 const (
@@ -23,9 +24,9 @@ const (
 func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 	t.Helper()
 	r, err := webhook.New("ops-bridge", webhook.Config{
-		URL:     baseURL + "/hooks/burnwatch?token=" + token,
+		URL:     secret.Literal(baseURL + "/hooks/burnwatch?token=" + token),
 		Headers: map[string]string{"Authorization": authHeader, "X-Team": "sre"},
-		Secret:  hmacSecret,
+		Secret:  secret.Literal(hmacSecret),
 	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +129,7 @@ func TestASignatureVerifiesOnlyWithItsSecretTimestampAndBody(t *testing.T) {
 
 func TestWithoutASecretNothingIsSigned(t *testing.T) {
 	srv := receivertest.NewServer(t, nil)
-	r, err := webhook.New("plain", webhook.Config{URL: srv.URL}, transport.Options{})
+	r, err := webhook.New("plain", webhook.Config{URL: secret.Literal(srv.URL)}, transport.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
