@@ -20,14 +20,15 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
-// TestAgainstARealAlertmanager sends a firing alert, its update and its
-// resolve, and a ticket that escalates, to the Alertmanager of the Debian
-// package prometheus-alertmanager (API v2) and checks what Alertmanager
-// made of them: the active alert with its labels through GET
-// /api/v2/alerts, its annotations replaced by the update's, the escalated
-// ticket gone from the active list, then, after the resolve, the alert gone from
-// the active list and a "resolved" notification, whose endsAt has passed,
-// at a webhook receiver routed from Alertmanager.
+// TestAgainstARealAlertmanager sends a firing alert, its update, a
+// re-send and its resolve, and a ticket that escalates, to the
+// Alertmanager of the Debian package prometheus-alertmanager (API v2) and
+// checks what Alertmanager made of them: the active alert with its labels
+// through GET /api/v2/alerts, its annotations replaced by the update's and
+// then the re-send's, the escalated ticket gone from the active list,
+// then, after the resolve, the alert gone from the active list and a
+// "resolved" notification, whose endsAt has passed, at a webhook receiver
+// routed from Alertmanager.
 func TestAgainstARealAlertmanager(t *testing.T) {
 	// The resolved notification comes back through this server.
 	var mu sync.Mutex
@@ -99,6 +100,21 @@ func TestAgainstARealAlertmanager(t *testing.T) {
 	}
 	if got := alerts[0].Annotations; got["trace_1"] != updated.Traces[0].URL || got["trace_2"] != updated.Traces[1].URL || got["trace_3"] != "" || got["summary"] != updated.Summary {
 		t.Errorf("after the update annotations = %v, want the new summary and trace links only", got)
+	}
+
+	// A periodic re-send carries the incident's latest trace links: the
+	// annotations follow it, nothing of the update's stays behind.
+	resend := receivertest.FiringRepeat()
+	resend.Traces = updated.Traces[1:]
+	if retryable, err := r.Notify(ctx, resend); err != nil {
+		t.Fatalf("Notify(resend) = %v, %v", retryable, err)
+	}
+	alerts = getAlerts(t, base)
+	if len(alerts) != 1 {
+		t.Fatalf("after the re-send Alertmanager has %d alerts, want 1: %+v", len(alerts), alerts)
+	}
+	if got := alerts[0].Annotations; got["trace_1"] != resend.Traces[0].URL || got["trace_2"] != "" {
+		t.Errorf("after the re-send annotations = %v, want its one trace link", got)
 	}
 
 	// A ticket the page takes over ends: it leaves the active list too.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // message is the body of an incoming webhook request.
@@ -261,10 +262,9 @@ func budget(b float64) string {
 	return strconv.FormatFloat(b*100, 'f', 1, 64) + "%"
 }
 
-// percent formats an objective given as a ratio: 0.999 → "99.9".
-func percent(ratio float64) string {
-	return strconv.FormatFloat(math.Round(ratio*100*1e6)/1e6, 'f', -1, 64)
-}
+// percent formats an objective given as a ratio as the spec wrote it:
+// 0.999 → "99.9".
+func percent(ratio float64) string { return transport.Format(ratio * 100) }
 
 func timestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
