@@ -124,7 +124,11 @@ func headerText(n *alerting.Notification) string {
 func statusNote(n *alerting.Notification) string {
 	switch {
 	case n.Status == alerting.Updated:
-		return "Follow-up to the " + escape(n.Severity) + " that began " + timestamp(n.StartsAt) + ": trace links found since it was sent. Same incident, still firing."
+		began := ""
+		if !n.StartsAt.IsZero() {
+			began = " that began " + timestamp(n.StartsAt)
+		}
+		return "Follow-up to the " + escape(n.Severity) + began + ": trace links found since it was sent. Same incident, still firing."
 	case n.Status == alerting.Resolved && n.EndReason == alerting.EndEscalated:
 		return "Escalated to page: the burn got worse, this is no recovery. The page incident takes over from this " + escape(n.Severity) + "."
 	case n.Status == alerting.Resolved && n.EndReason == alerting.EndSLORemoved:

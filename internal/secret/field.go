@@ -16,7 +16,9 @@ type Field struct {
 }
 
 // ResolveAll resolves every field's secret, relative files relative to
-// dir, and reports every problem at once, each as "name: problem".
+// dir, and reports every problem at once, each as "name: problem". A value
+// shorter than MinLength is a problem: a Redactor could not remove it from
+// error texts.
 func ResolveAll(dir string, fields ...Field) error {
 	var errs []error
 	for _, f := range fields {
@@ -25,6 +27,8 @@ func ResolveAll(dir string, fields ...Field) error {
 		}
 		if err := f.Secret.Resolve(dir); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f.Name, err))
+		} else if len(f.Secret.Value()) < MinLength {
+			errs = append(errs, fmt.Errorf("%s: the secret from %s is shorter than %d characters", f.Name, f.Secret, MinLength))
 		}
 	}
 	return errors.Join(errs...)

@@ -21,8 +21,10 @@ func TestResolveAllNamesEveryFieldThatFails(t *testing.T) {
 		Password Secret `yaml:"password"`
 		Optional Secret `yaml:"optional"`
 		Missing  Secret `yaml:"missing"`
+		Short    Secret `yaml:"short"`
 	}
-	const doc = "routing_key: {file: key}\ntoken: inline-token-value\npassword: {env: BURNWATCH_TEST_UNSET_VARIABLE}\n"
+	const doc = "routing_key: {file: key}\ntoken: inline-token-value\npassword: {env: BURNWATCH_TEST_UNSET_VARIABLE}\nshort: {env: BURNWATCH_TEST_SHORT}\n"
+	t.Setenv("BURNWATCH_TEST_SHORT", "abc")
 	if err := yaml.Unmarshal([]byte(doc), &cfg); err != nil {
 		t.Fatalf("an inline secret must not stop decoding, so that the error can name its field: %v", err)
 	}
@@ -32,10 +34,12 @@ func TestResolveAllNamesEveryFieldThatFails(t *testing.T) {
 		Field{"password", &cfg.Password, true},
 		Field{"optional", &cfg.Optional, false},
 		Field{"missing", &cfg.Missing, true},
+		Field{"short", &cfg.Short, false},
 	)
 	want := "token: a secret must not be written in the config: give {file: path} or {env: NAME}\n" +
 		"password: environment variable BURNWATCH_TEST_UNSET_VARIABLE is not set\n" +
-		"missing: give {file: path} or {env: NAME}"
+		"missing: give {file: path} or {env: NAME}\n" +
+		"short: the secret from env BURNWATCH_TEST_SHORT is shorter than 4 characters"
 	if err == nil || err.Error() != want {
 		t.Errorf("ResolveAll = %v, want\n%s", err, want)
 	}
