@@ -189,8 +189,8 @@ func (c *Config) validate(extraReceivers []string) error {
 	}
 	for i := range c.Receivers {
 		r := &c.Receivers[i]
-		if err := r.resolve(dir); err != nil {
-			fail("receivers[%d] %q: %w", i, r.Name, err)
+		if err := r.resolve(dir, fmt.Sprintf("receivers[%d]", i)); err != nil {
+			errs = append(errs, err)
 		}
 		if names[r.Name] {
 			fail("receivers[%d]: the name %q is used twice (or by a built-in receiver)", i, r.Name)

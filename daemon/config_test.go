@@ -51,7 +51,7 @@ func TestBadConfigsSayWhatIsWrongAndWhere(t *testing.T) {
 		{"an inline secret", base + "receivers:\n  - name: s\n    slack: {webhook_url: https://hooks.example.com/x}\ndefault_receivers: [s]\n",
 			"a secret must not be written in the config"},
 		{"a missing environment variable", base + "receivers:\n  - name: s\n    slack: {webhook_url: {env: BURNWATCH_TEST_UNSET_VARIABLE}}\ndefault_receivers: [s]\n",
-			`receivers[0] "s": slack.webhook_url: environment variable BURNWATCH_TEST_UNSET_VARIABLE is not set`},
+			`receivers[0].slack.webhook_url: environment variable BURNWATCH_TEST_UNSET_VARIABLE is not set`},
 		{"a route to an unknown receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\nroutes:\n  - receivers: [nope]\ndefault_receivers: [s]\n",
 			`routes[0]: unknown receiver "nope"`},
 		{"two kinds in one receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\n    pagerduty: {routing_key: {env: HOME}}\ndefault_receivers: [s]\n",

@@ -4,118 +4,106 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
-	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
-// ReceiverConfig is one receiver: a name and exactly one kind. Secret fields
-// are {file: …} or {env: …}.
+// ReceiverConfig is one receiver: a name and exactly one kind, whose
+// section is that receiver package's own Config.
 type ReceiverConfig struct {
-	Name  string `yaml:"name"`
-	Slack *struct {
-		WebhookURL secret.Secret `yaml:"webhook_url"`
-		Channel    string        `yaml:"channel"`
-		Username   string        `yaml:"username"`
-		IconEmoji  string        `yaml:"icon_emoji"`
-	} `yaml:"slack"`
-	PagerDuty *struct {
-		RoutingKey secret.Secret     `yaml:"routing_key"`
-		URL        string            `yaml:"url"`
-		Severities map[string]string `yaml:"severities"`
-		Client     string            `yaml:"client"`
-		ClientURL  string            `yaml:"client_url"`
-	} `yaml:"pagerduty"`
-	Webhook *struct {
-		URL     secret.Secret     `yaml:"url"`
-		Secret  secret.Secret     `yaml:"secret"`
-		Headers map[string]string `yaml:"headers"`
-	} `yaml:"webhook"`
-	Alertmanager *struct {
-		URLs      []string `yaml:"urls"`
-		BasicAuth *struct {
-			Username string        `yaml:"username"`
-			Password secret.Secret `yaml:"password"`
-		} `yaml:"basic_auth"`
-		BearerToken    secret.Secret `yaml:"bearer_token"`
-		ResendInterval Duration      `yaml:"resend_interval"`
-		AlertName      string        `yaml:"alert_name"`
-	} `yaml:"alertmanager"`
+	Name         string               `yaml:"name"`
+	Slack        *slack.Config        `yaml:"slack"`
+	PagerDuty    *pagerduty.Config    `yaml:"pagerduty"`
+	Webhook      *webhook.Config      `yaml:"webhook"`
+	Alertmanager *alertmanager.Config `yaml:"alertmanager"`
 }
 
-// resolve checks that one kind is set and reads its secrets.
-func (r *ReceiverConfig) resolve(dir string) error {
-	if r.Name == "" {
-		return errors.New("missing name")
-	}
-	kinds := 0
-	var errs []error
-	check := func(field string, s *secret.Secret, required bool) {
-		if !s.Set() && !required {
-			return
-		}
-		if err := s.Resolve(dir); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
-		}
-	}
+// receiverSection is what every receiver package's Config offers.
+type receiverSection interface {
+	Resolve(dir string) error
+	Validate() error
+}
+
+// sections returns the kinds the receiver sets, by YAML key.
+func (r *ReceiverConfig) sections() map[string]receiverSection {
+	out := map[string]receiverSection{}
 	if r.Slack != nil {
-		kinds++
-		check("slack.webhook_url", &r.Slack.WebhookURL, true)
+		out["slack"] = r.Slack
 	}
 	if r.PagerDuty != nil {
-		kinds++
-		check("pagerduty.routing_key", &r.PagerDuty.RoutingKey, true)
+		out["pagerduty"] = r.PagerDuty
 	}
 	if r.Webhook != nil {
-		kinds++
-		check("webhook.url", &r.Webhook.URL, true)
-		check("webhook.secret", &r.Webhook.Secret, false)
+		out["webhook"] = r.Webhook
 	}
 	if r.Alertmanager != nil {
-		kinds++
-		check("alertmanager.bearer_token", &r.Alertmanager.BearerToken, false)
-		if ba := r.Alertmanager.BasicAuth; ba != nil {
-			check("alertmanager.basic_auth.password", &ba.Password, true)
+		out["alertmanager"] = r.Alertmanager
+	}
+	return out
+}
+
+// resolve checks that one kind is set, reads its secrets and validates
+// it. Every problem is reported, each with its field's YAML path under
+// path ("receivers[2].pagerduty.routing_key: …").
+func (r *ReceiverConfig) resolve(dir, path string) error {
+	var errs []error
+	if r.Name == "" {
+		errs = append(errs, fmt.Errorf("%s.name: is required", path))
+	}
+	sections := r.sections()
+	if len(sections) != 1 {
+		errs = append(errs, fmt.Errorf("%s: set exactly one of slack, pagerduty, webhook and alertmanager (got %d)", path, len(sections)))
+	}
+	for _, kind := range slices.Sorted(maps.Keys(sections)) {
+		s := sections[kind]
+		err := s.Resolve(dir)
+		if err == nil {
+			err = s.Validate()
 		}
-	}
-	if kinds != 1 {
-		errs = append(errs, fmt.Errorf("set exactly one of slack, pagerduty, webhook and alertmanager (got %d)", kinds))
-	}
-	if len(errs) == 0 {
-		_, _, err := r.build(nil)
-		errs = append(errs, err)
+		errs = append(errs, under(path+"."+kind, err)...)
 	}
 	return errors.Join(errs...)
+}
+
+// under prefixes every error joined in err with path: "path.field: …".
+func under(path string, err error) []error {
+	if err == nil {
+		return nil
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, under(path, e)...)
+		}
+		return out
+	}
+	return []error{fmt.Errorf("%s.%w", path, err)}
 }
 
 // build constructs the receiver, and its resend interval when it wants
 // firing alerts re-sent.
 func (r *ReceiverConfig) build(logger *slog.Logger) (alerting.Receiver, time.Duration, error) {
+	opts := transport.Options{Logger: logger}
 	switch {
 	case r.Slack != nil:
-		c := r.Slack
-		recv, err := slack.New(r.Name, slack.Config{WebhookURL: c.WebhookURL.Value(), Channel: c.Channel, Username: c.Username, IconEmoji: c.IconEmoji}, slack.Options{})
+		recv, err := slack.New(r.Name, *r.Slack, opts)
 		return recv, 0, err
 	case r.PagerDuty != nil:
-		c := r.PagerDuty
-		recv, err := pagerduty.New(r.Name, pagerduty.Config{RoutingKey: c.RoutingKey.Value(), URL: c.URL, Severities: c.Severities, Client: c.Client, ClientURL: c.ClientURL}, pagerduty.Options{})
+		recv, err := pagerduty.New(r.Name, *r.PagerDuty, opts)
 		return recv, 0, err
 	case r.Webhook != nil:
-		c := r.Webhook
-		recv, err := webhook.New(r.Name, webhook.Config{URL: c.URL.Value(), Secret: c.Secret.Value(), Headers: c.Headers}, webhook.Options{})
+		recv, err := webhook.New(r.Name, *r.Webhook, opts)
 		return recv, 0, err
 	case r.Alertmanager != nil:
-		c := r.Alertmanager
-		cfg := alertmanager.Config{URLs: c.URLs, BearerToken: c.BearerToken.Value(), ResendInterval: time.Duration(c.ResendInterval), AlertName: c.AlertName}
-		if c.BasicAuth != nil {
-			cfg.BasicAuth = &alertmanager.BasicAuth{Username: c.BasicAuth.Username, Password: c.BasicAuth.Password.Value()}
-		}
-		recv, err := alertmanager.New(r.Name, cfg, alertmanager.Options{Logger: logger})
+		recv, err := alertmanager.New(r.Name, *r.Alertmanager, opts)
 		if err != nil {
 			return nil, 0, err
 		}

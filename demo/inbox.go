@@ -13,6 +13,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // InboxName is the name of the demo's receiver; the demo's config routes
@@ -64,8 +65,8 @@ func NewInbox(dashboardURL string, logger *slog.Logger) *Inbox {
 	}
 	return &Inbox{
 		log:       logger,
-		slack:     slack.Config{WebhookURL: placeholderSlackURL},
-		pagerDuty: pagerduty.Config{RoutingKey: placeholderRoutingKey, ClientURL: dashboardURL},
+		slack:     slack.Config{WebhookURL: secret.Literal(placeholderSlackURL)},
+		pagerDuty: pagerduty.Config{RoutingKey: secret.Literal(placeholderRoutingKey), ClientURL: dashboardURL},
 		now:       time.Now,
 		changed:   make(chan struct{}),
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 func TestTheInboxKeepsWhatSlackAndPagerDutyWouldHaveGot(t *testing.T) {
@@ -31,8 +32,8 @@ func TestTheInboxKeepsWhatSlackAndPagerDutyWouldHaveGot(t *testing.T) {
 		t.Fatalf("want the resolve, then the page, newest first; got %d notifications", len(got))
 	}
 	page := receivertest.FiringPage()
-	wantSlack, _ := slack.Body(slack.Config{WebhookURL: placeholderSlackURL}, page)
-	wantPD, _ := pagerduty.Body(pagerduty.Config{RoutingKey: placeholderRoutingKey, ClientURL: "http://127.0.0.1:8080"}, page)
+	wantSlack, _ := slack.Body(slack.Config{WebhookURL: secret.Literal(placeholderSlackURL)}, page)
+	wantPD, _ := pagerduty.Body(pagerduty.Config{RoutingKey: secret.Literal(placeholderRoutingKey), ClientURL: "http://127.0.0.1:8080"}, page)
 	for _, tc := range []struct {
 		name      string
 		got, want string

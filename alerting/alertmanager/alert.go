@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // expiryResends is how many re-sends a firing alert outlives: its endsAt
@@ -48,7 +49,7 @@ func newAlert(cfg Config, n *alerting.Notification, now time.Time) postableAlert
 		}
 		return a
 	}
-	a.EndsAt = now.Add(expiryResends * cfg.ResendInterval).UTC()
+	a.EndsAt = now.Add(expiryResends * time.Duration(cfg.ResendInterval)).UTC()
 	return a
 }
 
@@ -94,6 +95,12 @@ func annotations(n *alerting.Notification) map[string]string {
 		"budget_remaining": budget(n.BudgetRemaining),
 		"burn_rates":       burnRates(n),
 		"error":            n.Error,
+		"objective":        objective(n.SLO),
+		"end_reason":       endReason(n),
+		"traces_note":      n.TracesNote,
+	}
+	if !n.NoDataSince.IsZero() && n.Status != alerting.Resolved {
+		out["no_data"] = "no data since " + n.NoDataSince.UTC().Format(time.RFC3339) + "; held open, not resolved"
 	}
 	for i, t := range n.Traces[:min(len(n.Traces), maxTraces)] {
 		link := t.URL
@@ -106,6 +113,35 @@ func annotations(n *alerting.Notification) map[string]string {
 		out[k] = v
 	}
 	return dropEmpty(out)
+}
+
+// objective reads "99.9% over 30d", as the spec wrote it.
+func objective(s alerting.SLOInfo) string {
+	if s.Objective == 0 {
+		return ""
+	}
+	out := transport.Format(s.Objective*100) + "%"
+	if s.Period != "" {
+		out += " over " + s.Period
+	}
+	return out
+}
+
+// endReason says why a resolved alert ended, in words that tell an
+// escalation and a removed SLO from a recovery.
+func endReason(n *alerting.Notification) string {
+	if n.Status != alerting.Resolved {
+		return ""
+	}
+	switch n.EndReason {
+	case alerting.EndEscalated:
+		return "escalated to page"
+	case alerting.EndSLORemoved:
+		return "SLO removed from the specs"
+	case alerting.EndRecovered:
+		return "recovered"
+	}
+	return string(n.EndReason)
 }
 
 // burnRates reads "1h 15.2× / 5m 18.0× (page above 14.4×); …".

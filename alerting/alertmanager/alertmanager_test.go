@@ -11,9 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 const bearerToken = "am-token-4f1d9e0c7b2a"
@@ -22,8 +26,8 @@ func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Rec
 	t.Helper()
 	r, err := alertmanager.New("alertmanager-main", alertmanager.Config{
 		URLs:        []string{baseURL + "/alertmanager"},
-		BearerToken: bearerToken,
-	}, alertmanager.Options{Client: client, Now: receivertest.Clock})
+		BearerToken: secret.Literal(bearerToken),
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +91,11 @@ func TestAlertTimes(t *testing.T) {
 		wantEnds   time.Time
 	}{
 		{"A firing alert expires after four default resend intervals.", alertmanager.Config{}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(4 * time.Minute)},
-		{"A firing alert expires after four configured resend intervals.", alertmanager.Config{ResendInterval: 5 * time.Minute}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(20 * time.Minute)},
+		{"A firing alert expires after four configured resend intervals.", alertmanager.Config{ResendInterval: model.Duration(5 * time.Minute)}, receivertest.FiringPage(), receivertest.FiringPage().StartsAt, now.Add(20 * time.Minute)},
 		{"A resolved alert ends when the incident ended.", alertmanager.Config{}, receivertest.Resolved(), receivertest.Resolved().StartsAt, time.Date(2026, 3, 1, 11, 58, 0, 0, time.UTC)},
+		{"An escalated ticket ends when the page took over.", alertmanager.Config{}, receivertest.Escalated(), receivertest.Escalated().StartsAt, time.Date(2026, 3, 1, 11, 2, 0, 0, time.UTC)},
+		{"An alert of a removed SLO ends when it was removed.", alertmanager.Config{}, receivertest.SLORemoved(), receivertest.SLORemoved().StartsAt, time.Date(2026, 3, 1, 11, 40, 0, 0, time.UTC)},
+		{"An update is the firing alert again, expiring like it.", alertmanager.Config{}, receivertest.Updated(), receivertest.Updated().StartsAt, now.Add(4 * time.Minute)},
 		{"A resolved alert never ends in the future.", alertmanager.Config{}, endsLater, endsLater.StartsAt, now},
 		{"A resolved alert never starts after it ends.", alertmanager.Config{}, startsLater, now.Add(-time.Minute), now.Add(-time.Minute)},
 	}
@@ -187,8 +194,8 @@ func TestEveryPeerOfAClusterGetsTheAlert(t *testing.T) {
 			var logs bytes.Buffer
 			r, err := alertmanager.New("cluster", alertmanager.Config{
 				URLs:      urls,
-				BasicAuth: &alertmanager.BasicAuth{Username: "burnwatch", Password: "pa55-w0rd-for-am"},
-			}, alertmanager.Options{Now: receivertest.Clock, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+				BasicAuth: &alertmanager.BasicAuth{Username: "burnwatch", Password: secret.Literal("pa55-w0rd-for-am")},
+			}, transport.Options{Now: receivertest.Clock, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +236,7 @@ func TestResendIntervalDefaultsToAMinute(t *testing.T) {
 	for _, tt := range []struct {
 		configured, want time.Duration
 	}{{0, time.Minute}, {30 * time.Second, 30 * time.Second}} {
-		r, err := alertmanager.New("am", alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}, ResendInterval: tt.configured}, alertmanager.Options{})
+		r, err := alertmanager.New("am", alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}, ResendInterval: model.Duration(tt.configured)}, transport.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,4 +248,64 @@ func TestResendIntervalDefaultsToAMinute(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, bearerToken)
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	t.Run("a bearer token", func(t *testing.T) {
+		receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, bearerToken)
+	})
+	t.Run("basic auth", func(t *testing.T) {
+		const user, password = "burnwatch", "pa55-w0rd-for-am"
+		basic := func(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
+			r, err := alertmanager.New("alertmanager-main", alertmanager.Config{
+				URLs:      []string{baseURL},
+				BasicAuth: &alertmanager.BasicAuth{Username: user, Password: secret.Literal(password)},
+			}, transport.Options{Client: client, Now: receivertest.Clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		receivertest.TestEchoedSecretsAreRedacted(t, basic, password, secret.BasicAuth(user, password))
+	})
+}
+
+func TestAnnotationsSayWhatHappened(t *testing.T) {
+	written := 99.9 // percent, as in the spec; the division below is what loading does
+	page := receivertest.FiringPage()
+	page.SLO.Objective = written / 100
+	tests := []struct {
+		name   string
+		n      *alerting.Notification
+		want   map[string]string
+		absent []string
+	}{
+		{"The objective reads as the spec wrote it.", page, map[string]string{"objective": "99.9% over 30d"}, []string{"end_reason", "no_data", "traces_note"}},
+		{"An update carries the new trace links and none of the old.", receivertest.Updated(), map[string]string{
+			"trace_1": receivertest.Updated().Traces[0].URL, "trace_2": receivertest.Updated().Traces[1].URL}, []string{"trace_3", "end_reason"}},
+		{"An escalated ticket says so.", receivertest.Escalated(), map[string]string{"end_reason": "escalated to page"}, nil},
+		{"A removed SLO says so.", receivertest.SLORemoved(), map[string]string{"end_reason": "SLO removed from the specs"}, nil},
+		{"A recovery says so.", receivertest.Resolved(), map[string]string{"end_reason": "recovered"}, nil},
+		{"An incident without data is held open.", receivertest.HeldNoData(), map[string]string{"no_data": "no data since 2026-03-01T11:41:30Z; held open, not resolved"}, nil},
+		{"The traces note stands where the links would.", receivertest.NoTraceYet(), map[string]string{"traces_note": receivertest.NoTraceYet().TracesNote}, []string{"trace_1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := alertmanager.Body(alertmanager.Config{URLs: []string{"http://127.0.0.1:9093"}}, tt.n, receivertest.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := decode(t, body).Annotations
+			for k, v := range tt.want {
+				if got[k] != v {
+					t.Errorf("annotation %s = %q, want %q", k, got[k], v)
+				}
+			}
+			for _, k := range tt.absent {
+				if v, ok := got[k]; ok {
+					t.Errorf("annotation %s = %q, want none", k, v)
+				}
+			}
+		})
+	}
 }

@@ -6,8 +6,16 @@
 // Each notification becomes one alert. Its labels identify it (alertname,
 // slo, service, team, severity, kind, then the SLO's and the spec's alert
 // labels, which win); its annotations carry the summary, description,
-// budget left, burn rates, runbook, dashboard and trace links
-// (trace_1 … trace_10), then the spec's annotations, which win.
+// objective, budget left, burn rates, runbook, dashboard and trace links
+// (trace_1 … trace_10) or traces_note saying why there are none,
+// no_data while the incident is held open for lack of data, end_reason
+// on a resolved alert ("recovered", "escalated to page", "SLO removed
+// from the specs"), then the spec's annotations, which win.
+//
+// An updated notification (trace links found after the first send) is
+// the firing alert again with fresh annotations: Alertmanager keeps one
+// alert per label set and takes the newest annotations, so the re-sends
+// carry whatever trace links the notification has.
 //
 // Alertmanager forgets an alert whose endsAt has passed, and the daemon
 // re-sends firing alerts every ResendInterval, as Prometheus does. A

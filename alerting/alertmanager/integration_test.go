@@ -17,14 +17,18 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting/alertmanager"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
-// TestAgainstARealAlertmanager sends a firing alert and its resolve to the
+// TestAgainstARealAlertmanager sends a firing alert, its update, a
+// re-send and its resolve, and a ticket that escalates, to the
 // Alertmanager of the Debian package prometheus-alertmanager (API v2) and
 // checks what Alertmanager made of them: the active alert with its labels
-// through GET /api/v2/alerts, then, after the resolve, the alert gone from
-// the active list and a "resolved" notification, whose endsAt has passed,
-// at a webhook receiver routed from Alertmanager.
+// through GET /api/v2/alerts, its annotations replaced by the update's and
+// then the re-send's, the escalated ticket gone from the active list,
+// then, after the resolve, the alert gone from the active list and a
+// "resolved" notification, whose endsAt has passed, at a webhook receiver
+// routed from Alertmanager.
 func TestAgainstARealAlertmanager(t *testing.T) {
 	// The resolved notification comes back through this server.
 	var mu sync.Mutex
@@ -40,7 +44,7 @@ func TestAgainstARealAlertmanager(t *testing.T) {
 	})
 	base := startAlertmanager(t, observer.URL)
 
-	r, err := alertmanager.New("alertmanager-it", alertmanager.Config{URLs: []string{base}}, alertmanager.Options{})
+	r, err := alertmanager.New("alertmanager-it", alertmanager.Config{URLs: []string{base}}, transport.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +86,51 @@ func TestAgainstARealAlertmanager(t *testing.T) {
 	}
 	if a.GeneratorURL != firing.DashboardURL {
 		t.Errorf("generatorURL = %q, want %q", a.GeneratorURL, firing.DashboardURL)
+	}
+
+	// An update re-sends the alert with the trace links found since: one
+	// alert still, its annotations replaced by the newest.
+	updated := receivertest.Updated()
+	if retryable, err := r.Notify(ctx, updated); err != nil {
+		t.Fatalf("Notify(updated) = %v, %v", retryable, err)
+	}
+	alerts = getAlerts(t, base)
+	if len(alerts) != 1 {
+		t.Fatalf("after the update Alertmanager has %d alerts, want 1: %+v", len(alerts), alerts)
+	}
+	if got := alerts[0].Annotations; got["trace_1"] != updated.Traces[0].URL || got["trace_2"] != updated.Traces[1].URL || got["trace_3"] != "" || got["summary"] != updated.Summary {
+		t.Errorf("after the update annotations = %v, want the new summary and trace links only", got)
+	}
+
+	// A periodic re-send carries the incident's latest trace links: the
+	// annotations follow it, nothing of the update's stays behind.
+	resend := receivertest.FiringRepeat()
+	resend.Traces = updated.Traces[1:]
+	if retryable, err := r.Notify(ctx, resend); err != nil {
+		t.Fatalf("Notify(resend) = %v, %v", retryable, err)
+	}
+	alerts = getAlerts(t, base)
+	if len(alerts) != 1 {
+		t.Fatalf("after the re-send Alertmanager has %d alerts, want 1: %+v", len(alerts), alerts)
+	}
+	if got := alerts[0].Annotations; got["trace_1"] != resend.Traces[0].URL || got["trace_2"] != "" {
+		t.Errorf("after the re-send annotations = %v, want its one trace link", got)
+	}
+
+	// A ticket the page takes over ends: it leaves the active list too.
+	ticket := receivertest.FiringPage()
+	ticket.IncidentKey, ticket.Severity = receivertest.Escalated().IncidentKey, "ticket"
+	if retryable, err := r.Notify(ctx, ticket); err != nil {
+		t.Fatalf("Notify(ticket) = %v, %v", retryable, err)
+	}
+	if alerts := getAlerts(t, base); len(alerts) != 2 {
+		t.Fatalf("with the ticket Alertmanager has %d alerts, want 2: %+v", len(alerts), alerts)
+	}
+	if retryable, err := r.Notify(ctx, receivertest.Escalated()); err != nil {
+		t.Fatalf("Notify(escalated) = %v, %v", retryable, err)
+	}
+	if alerts := getAlerts(t, base); len(alerts) != 1 || alerts[0].Labels["severity"] != "page" {
+		t.Errorf("after the escalation Alertmanager lists %+v, want the page only", alerts)
 	}
 
 	if retryable, err := r.Notify(ctx, receivertest.Resolved()); err != nil {

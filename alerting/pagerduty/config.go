@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // DefaultURL is the Events API v2 endpoint.
@@ -24,12 +25,12 @@ const FallbackSeverity = "warning"
 // severities are the values PagerDuty accepts.
 var severities = []string{"critical", "error", "warning", "info"}
 
-// Config configures a PagerDuty receiver. Secrets arrive resolved: the
-// daemon reads them from files or the environment.
+// Config configures a PagerDuty receiver: the receiver's section of
+// burnwatch.yaml.
 type Config struct {
 	// RoutingKey is the integration key of a PagerDuty service or ruleset.
-	// It is a secret.
-	RoutingKey string `yaml:"routing_key"`
+	// It is a secret, {file: path} or {env: NAME}.
+	RoutingKey secret.Secret `yaml:"routing_key"`
 	// URL is the Events API endpoint; empty means DefaultURL.
 	URL string `yaml:"url,omitempty"`
 	// Severities maps a burnwatch tier ("page", "ticket") to a PagerDuty
@@ -43,31 +44,38 @@ type Config struct {
 	ClientURL string `yaml:"client_url,omitempty"`
 }
 
-// Validate reports the first problem with c. Errors never quote the
-// routing key.
+// Resolve reads the config's secrets; relative files are relative to
+// dir. Errors name the field.
+func (c *Config) Resolve(dir string) error {
+	return secret.ResolveAll(dir, secret.Field{Name: "routing_key", Secret: &c.RoutingKey, Required: true})
+}
+
+// Validate reports every problem of a resolved config, each naming its
+// field. Errors never quote the routing key.
 func (c Config) Validate() error {
-	if c.RoutingKey == "" {
-		return errors.New("routing_key is required")
-	}
-	if strings.TrimSpace(c.RoutingKey) != c.RoutingKey || strings.ContainsAny(c.RoutingKey, " \t\r\n") {
-		return errors.New("routing_key contains white space")
+	var errs []error
+	switch key := c.RoutingKey.Value(); {
+	case key == "":
+		errs = append(errs, errors.New("routing_key is required"))
+	case strings.ContainsAny(key, " \t\r\n"):
+		errs = append(errs, errors.New("routing_key contains white space"))
 	}
 	if c.URL != "" {
-		if err := webhook.CheckURL("url", c.URL); err != nil {
-			return err
+		if err := transport.CheckURL("url", c.URL); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	for _, tier := range slices.Sorted(maps.Keys(c.Severities)) {
 		if s := c.Severities[tier]; !slices.Contains(severities, s) {
-			return fmt.Errorf("severities: %s maps to %q, want one of %s", tier, s, strings.Join(severities, ", "))
+			errs = append(errs, fmt.Errorf("severities: %s maps to %q, want one of %s", tier, s, strings.Join(severities, ", ")))
 		}
 	}
 	if c.ClientURL != "" {
-		if err := webhook.CheckURL("client_url", c.ClientURL); err != nil {
-			return err
+		if err := transport.CheckURL("client_url", c.ClientURL); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // withDefaults returns c with its empty settings filled in.

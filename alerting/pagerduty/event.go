@@ -2,13 +2,11 @@ package pagerduty
 
 import (
 	"fmt"
-	"math"
 	"net/url"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // MaxSummary is the longest payload summary PagerDuty accepts, in
@@ -47,124 +45,140 @@ type details struct {
 	SLO             string            `json:"slo"`
 	Service         string            `json:"service,omitempty"`
 	Team            string            `json:"team,omitempty"`
-	Objective       number            `json:"objective"`
+	Objective       transport.Number  `json:"objective"`
 	Period          string            `json:"period,omitempty"`
 	Description     string            `json:"description,omitempty"`
 	Kind            alerting.Kind     `json:"kind"`
+	Status          alerting.Status   `json:"status"`
 	Tier            string            `json:"tier"`
 	Repeat          bool              `json:"repeat"`
 	IncidentKey     string            `json:"incident_key"`
 	StartsAt        string            `json:"starts_at,omitempty"`
-	BudgetRemaining number            `json:"budget_remaining"`
+	BudgetRemaining transport.Number  `json:"budget_remaining"`
 	Windows         []window          `json:"windows,omitempty"`
 	Traces          []trace           `json:"traces,omitempty"`
 	SLOLabels       map[string]string `json:"slo_labels,omitempty"`
 	Labels          map[string]string `json:"labels,omitempty"`
 	Annotations     map[string]string `json:"annotations,omitempty"`
 	Error           string            `json:"error,omitempty"`
+	// NoData says that the incident is held open for lack of data.
+	NoData string `json:"no_data,omitempty"`
+	// TracesNote says why Traces is empty or short.
+	TracesNote string `json:"traces_note,omitempty"`
+	// Truncated lists the fields shortened so that the event fits in
+	// PagerDuty's limit.
+	Truncated []string `json:"truncated,omitempty"`
 }
 
 type window struct {
-	Long          string `json:"long"`
-	Short         string `json:"short"`
-	Factor        number `json:"factor"`
-	LongBurnRate  number `json:"long_burn_rate"`
-	ShortBurnRate number `json:"short_burn_rate"`
-	Firing        bool   `json:"firing"`
+	Long          string           `json:"long"`
+	Short         string           `json:"short"`
+	Factor        transport.Number `json:"factor"`
+	LongBurnRate  transport.Number `json:"long_burn_rate"`
+	ShortBurnRate transport.Number `json:"short_burn_rate"`
+	Firing        bool             `json:"firing"`
 }
 
 type trace struct {
-	TraceID string `json:"trace_id"`
-	Reason  string `json:"reason"`
-	Value   number `json:"value"`
-	URL     string `json:"url,omitempty"`
+	TraceID string           `json:"trace_id"`
+	Reason  string           `json:"reason"`
+	Value   transport.Number `json:"value"`
+	URL     string           `json:"url,omitempty"`
 }
 
-// number is a float64 that encodes NaN and ±Inf as null: a burn rate over
-// a window without traffic, a budget that could not be computed.
-type number float64
-
-func (n number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
-
-// newEvent builds the event for n. A resolve carries only what PagerDuty
-// needs to find the incident.
-func newEvent(cfg Config, n *alerting.Notification) event {
-	e := event{RoutingKey: cfg.RoutingKey, EventAction: "trigger", DedupKey: DedupKey(n.IncidentKey)}
+// newEvent builds the event for n within lim. A resolve carries only
+// what PagerDuty needs to find the incident.
+func newEvent(cfg Config, n *alerting.Notification, lim limits) event {
+	e := event{RoutingKey: cfg.RoutingKey.Value(), EventAction: "trigger", DedupKey: DedupKey(n.IncidentKey)}
 	if n.Status == alerting.Resolved {
 		e.EventAction = "resolve"
 		return e
 	}
+	c := &cutter{limits: lim}
 	e.Client, e.ClientURL = cfg.Client, cfg.ClientURL
 	e.Payload = &payload{
 		Summary:       truncate(summary(n), MaxSummary),
-		Source:        source(n),
+		Source:        c.name("source", source(n)),
 		Severity:      severity(cfg, n.Severity),
-		Component:     n.SLO.Name,
-		Group:         n.SLO.Team,
+		Component:     c.name("component", n.SLO.Name),
+		Group:         c.name("group", n.SLO.Team),
 		Class:         string(n.Kind),
-		CustomDetails: newDetails(n),
+		CustomDetails: newDetails(n, c),
 	}
 	if !n.EvaluatedAt.IsZero() {
 		e.Payload.Timestamp = n.EvaluatedAt.UTC().Format(time.RFC3339)
 	}
-	for _, t := range n.Traces {
-		if httpURL(t.URL) {
-			e.Links = append(e.Links, link{Href: t.URL, Text: "Trace " + t.TraceID + ": " + t.Reason})
+	traces := n.Traces[:c.count("links", len(n.Traces), c.traces)]
+	for _, t := range traces {
+		if httpURL(t.URL) && c.link(t.URL) {
+			e.Links = append(e.Links, link{Href: t.URL, Text: "Trace " + c.name("links", t.TraceID) + ": " + c.name("links", t.Reason)})
 		}
 	}
-	if httpURL(n.DashboardURL) {
+	if httpURL(n.DashboardURL) && c.link(n.DashboardURL) {
 		e.Links = append(e.Links, link{Href: n.DashboardURL, Text: "burnwatch dashboard"})
 	}
-	if httpURL(n.RunbookURL) {
+	if httpURL(n.RunbookURL) && c.link(n.RunbookURL) {
 		e.Links = append(e.Links, link{Href: n.RunbookURL, Text: "Runbook"})
 	}
+	e.Payload.CustomDetails.Truncated = c.cut
 	return e
 }
 
-func newDetails(n *alerting.Notification) details {
+// newDetails builds the custom details of n within c's limits.
+func newDetails(n *alerting.Notification, c *cutter) details {
 	d := details{
-		SLO:             n.SLO.ID,
-		Service:         n.SLO.Service,
-		Team:            n.SLO.Team,
-		Objective:       number(n.SLO.Objective),
+		SLO:             c.name("slo", n.SLO.ID),
+		Service:         c.name("service", n.SLO.Service),
+		Team:            c.name("team", n.SLO.Team),
+		Objective:       transport.Number(n.SLO.Objective),
 		Period:          n.SLO.Period,
-		Description:     n.SLO.Description,
+		Description:     c.text("description", n.SLO.Description),
 		Kind:            n.Kind,
+		Status:          n.Status,
 		Tier:            n.Severity,
 		Repeat:          n.Repeat,
-		IncidentKey:     n.IncidentKey,
-		BudgetRemaining: number(n.BudgetRemaining),
-		SLOLabels:       n.SLO.Labels,
-		Labels:          n.Labels,
-		Annotations:     n.Annotations,
-		Error:           n.Error,
+		IncidentKey:     c.name("incident_key", n.IncidentKey),
+		BudgetRemaining: transport.Number(n.BudgetRemaining),
+		SLOLabels:       c.labels("slo_labels", n.SLO.Labels),
+		Labels:          c.labels("labels", n.Labels),
+		Annotations:     c.labels("annotations", n.Annotations),
+		Error:           c.name("error", n.Error),
+		TracesNote:      c.name("traces_note", n.TracesNote),
+	}
+	if !n.NoDataSince.IsZero() {
+		d.NoData = "no data since " + n.NoDataSince.UTC().Format(time.RFC3339) + "; held open, not resolved"
 	}
 	if !n.StartsAt.IsZero() {
 		d.StartsAt = n.StartsAt.UTC().Format(time.RFC3339)
 	}
-	for _, w := range n.Windows {
+	for _, w := range n.Windows[:c.count("windows", len(n.Windows), max(c.entries, 4))] {
 		d.Windows = append(d.Windows, window{
-			Long: w.Long, Short: w.Short, Factor: number(w.Factor),
-			LongBurnRate: number(w.LongBurnRate), ShortBurnRate: number(w.ShortBurnRate), Firing: w.Firing,
+			Long: c.name("windows", w.Long), Short: c.name("windows", w.Short), Factor: transport.Number(w.Factor),
+			LongBurnRate: transport.Number(w.LongBurnRate), ShortBurnRate: transport.Number(w.ShortBurnRate), Firing: w.Firing,
 		})
 	}
-	for _, t := range n.Traces {
-		d.Traces = append(d.Traces, trace{TraceID: t.TraceID, Reason: t.Reason, Value: number(t.Value), URL: t.URL})
+	for _, t := range n.Traces[:c.count("traces", len(n.Traces), c.traces)] {
+		url := t.URL
+		if len(url) > c.limits.text {
+			c.mark("traces")
+			url = ""
+		}
+		d.Traces = append(d.Traces, trace{TraceID: c.name("traces", t.TraceID), Reason: c.name("traces", t.Reason), Value: transport.Number(t.Value), URL: url})
 	}
 	return d
 }
 
+// summary is the notification's; an update says it is one, so that the
+// incident's log reads as news about it, not a new alert.
 func summary(n *alerting.Notification) string {
-	if n.Summary != "" {
-		return n.Summary
+	s := n.Summary
+	if s == "" {
+		s = fmt.Sprintf("%s %s: %s", n.SLO.ID, n.Kind, n.Severity)
 	}
-	return fmt.Sprintf("%s %s: %s", n.SLO.ID, n.Kind, n.Severity)
+	if n.Status == alerting.Updated {
+		s = "Update, trace links found: " + s
+	}
+	return s
 }
 
 // source is the service, or else the dashboard's host, or else burnwatch.
@@ -188,17 +202,4 @@ func severity(cfg Config, tier string) string {
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// truncate cuts s to at most limit bytes on a character boundary, ending
-// with "…".
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

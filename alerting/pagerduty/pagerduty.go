@@ -1,94 +1,66 @@
 package pagerduty
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
-
-// DefaultTimeout bounds one delivery when Options.Client is nil.
-const DefaultTimeout = 10 * time.Second
-
-// Options are a receiver's collaborators; the zero value is ready to use.
-type Options struct {
-	// Client sends the requests; nil means a client with DefaultTimeout.
-	Client *http.Client
-	// Now is the clock for Retry-After dates; nil means time.Now.
-	Now func() time.Time
-}
 
 // Receiver sends notifications to PagerDuty's Events API v2. It
 // implements alerting.Receiver and is safe for concurrent use.
 type Receiver struct {
-	name   string
-	cfg    Config
-	client *http.Client
-	now    func() time.Time
+	*transport.Sender
+	cfg Config
 }
 
 var _ alerting.Receiver = (*Receiver)(nil)
 
 // New returns a PagerDuty receiver called name, or an error when cfg is
 // not valid.
-func New(name string, cfg Config, opts Options) (*Receiver, error) {
-	if name == "" {
-		return nil, errors.New("pagerduty receiver: name is required")
+func New(name string, cfg Config, opts transport.Options) (*Receiver, error) {
+	sender, err := transport.NewSender("pagerduty", name, opts, cfg.RoutingKey.Value())
+	if err != nil {
+		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("pagerduty receiver %q: %w", name, err)
+		return nil, sender.Wrap(err)
 	}
-	r := &Receiver{name: name, cfg: cfg.withDefaults(), client: opts.Client, now: opts.Now}
-	if r.client == nil {
-		r.client = &http.Client{Timeout: DefaultTimeout}
-	}
-	if r.now == nil {
-		r.now = time.Now
-	}
-	return r, nil
+	return &Receiver{Sender: sender, cfg: cfg.withDefaults()}, nil
 }
-
-// Name returns the receiver's name.
-func (r *Receiver) Name() string { return r.name }
 
 // Notify sends a trigger event for a firing notification (first or
 // repeat) and a resolve event for a resolved one. PagerDuty answers 202;
 // any 2xx counts as success, a 400 is final, a 429 or 5xx retryable.
 func (r *Receiver) Notify(ctx context.Context, n *alerting.Notification) (retryable bool, err error) {
 	if n.IncidentKey == "" {
-		return false, fmt.Errorf("pagerduty receiver %q: notification %s has no incident key to deduplicate on", r.name, n.ID)
+		return false, r.Errorf("notification %s has no incident key to deduplicate on", n.ID)
 	}
 	body, err := Body(r.cfg, n)
 	if err != nil {
-		return false, fmt.Errorf("pagerduty receiver %q: %w", r.name, err)
+		return false, r.Wrap(err)
 	}
-	retryable, err = webhook.Post(ctx, r.client, webhook.Request{
-		URL:      r.cfg.URL,
-		Endpoint: "events API",
-		Body:     body,
-		Secrets:  []string{r.cfg.RoutingKey},
-		Now:      r.now,
-	})
-	if err != nil {
-		return retryable, fmt.Errorf("pagerduty receiver %q: %w", r.name, err)
-	}
-	return false, nil
+	retryable, err = r.Post(ctx, transport.Request{URL: r.cfg.URL, Endpoint: "events API", Body: body, MaxBody: MaxEvent})
+	return retryable, r.Wrap(err)
 }
 
 // Body returns the Events API v2 request body Notify sends for n, with
-// cfg's defaults applied.
+// cfg's defaults applied. A trigger that would not fit in PagerDuty's
+// limit has its custom details and links shortened until it does, and
+// lists what was cut in custom_details.truncated.
 func Body(cfg Config, n *alerting.Notification) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(newEvent(cfg.withDefaults(), n)); err != nil {
-		return nil, fmt.Errorf("encode pagerduty event for notification %s: %w", n.ID, err)
+	cfg = cfg.withDefaults()
+	var body []byte
+	for _, lim := range append([]limits{unlimited}, cuts...) {
+		var err error
+		body, err = transport.JSON(newEvent(cfg, n, lim))
+		if err != nil {
+			return nil, fmt.Errorf("encode pagerduty event for notification %s: %w", n.ID, err)
+		}
+		if len(body) <= maxBody {
+			break
+		}
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return body, nil
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/pagerduty"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 const routingKey = "R0UT1NGK3Y0123456789abcdefABCDEF"
@@ -28,10 +30,10 @@ func accept(w http.ResponseWriter, _ *http.Request) {
 func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 	t.Helper()
 	r, err := pagerduty.New("checkout-oncall", pagerduty.Config{
-		RoutingKey: routingKey,
+		RoutingKey: secret.Literal(routingKey),
 		URL:        baseURL + "/v2/enqueue",
 		ClientURL:  "https://burnwatch.example.com/",
-	}, pagerduty.Options{Client: client, Now: receivertest.Clock})
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +106,7 @@ func TestTriggerRepeatAndResolveShareOneDedupKey(t *testing.T) {
 		ns   []*alerting.Notification
 	}{
 		{"A page, its reminder and its resolve share the incident key.", []*alerting.Notification{receivertest.FiringPage(), receivertest.FiringRepeat(), receivertest.Resolved()}},
+		{"A page, its update with the trace links found and its resolve share the incident key.", []*alerting.Notification{receivertest.FiringPage(), receivertest.Updated(), receivertest.Resolved()}},
 		{"A 300-byte incident key is shortened the same way each time.", []*alerting.Notification{receivertest.Hostile(), receivertest.Hostile(), hostileResolved}},
 	}
 	for _, tt := range tests {
@@ -164,7 +167,7 @@ func TestTiersMapToPagerDutySeverities(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n := receivertest.FiringPage()
 			n.Severity = tt.tier
-			body, err := pagerduty.Body(pagerduty.Config{RoutingKey: routingKey, Severities: tt.severities}, n)
+			body, err := pagerduty.Body(pagerduty.Config{RoutingKey: secret.Literal(routingKey), Severities: tt.severities}, n)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,4 +197,57 @@ func TestANotificationWithoutAnIncidentKeyIsRefused(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, routingKey)
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, routingKey)
+}
+
+func TestAnUpdateIsATriggerOfTheSameIncidentWithTheNewLinks(t *testing.T) {
+	_, raws := send(t, receivertest.FiringPage(), receivertest.Updated())
+	first, update := raws[0], raws[1]
+	if update["event_action"] != "trigger" || update["dedup_key"] != first["dedup_key"] {
+		t.Errorf("update is %v with dedup_key %v, want a trigger with %v", update["event_action"], update["dedup_key"], first["dedup_key"])
+	}
+	payload := update["payload"].(map[string]any)
+	if s := payload["summary"].(string); !strings.HasPrefix(s, "Update, trace links found: ") {
+		t.Errorf("summary = %q, want it to say it is an update", s)
+	}
+	if st := payload["custom_details"].(map[string]any)["status"]; st != "updated" {
+		t.Errorf("custom_details.status = %v, want updated", st)
+	}
+	var hrefs []string
+	for _, l := range update["links"].([]any) {
+		hrefs = append(hrefs, l.(map[string]any)["href"].(string))
+	}
+	for _, tr := range receivertest.Updated().Traces {
+		if !slices.Contains(hrefs, tr.URL) {
+			t.Errorf("links %v do not carry the new trace %s", hrefs, tr.URL)
+		}
+	}
+}
+
+func TestHeldIncidentsAndMissingTracesSaySo(t *testing.T) {
+	_, raws := send(t, receivertest.HeldNoData(), receivertest.NoTraceYet())
+	held := raws[0]["payload"].(map[string]any)["custom_details"].(map[string]any)
+	if got, want := held["no_data"], "no data since 2026-03-01T11:41:30Z; held open, not resolved"; got != want {
+		t.Errorf("custom_details.no_data = %v, want %q", got, want)
+	}
+	noTrace := raws[1]["payload"].(map[string]any)["custom_details"].(map[string]any)
+	if got, want := noTrace["traces_note"], receivertest.NoTraceYet().TracesNote; got != want {
+		t.Errorf("custom_details.traces_note = %v, want %q", got, want)
+	}
+}
+
+func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
+	written := 99.9 // percent, as in the spec; the division below is what loading does
+	n := receivertest.FiringPage()
+	n.SLO.Objective = written / 100
+	body, err := pagerduty.Body(pagerduty.Config{RoutingKey: secret.Literal(routingKey)}, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"objective":0.999,`) {
+		t.Errorf("event does not carry the objective as 0.999: %s", body)
+	}
 }

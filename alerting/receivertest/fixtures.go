@@ -35,6 +35,11 @@ func Fixtures() []Fixture {
 		{"resolved", Resolved()},
 		{"evaluation-failing", EvaluationFailing()},
 		{"hostile", Hostile()},
+		{"updated", Updated()},
+		{"escalated", Escalated()},
+		{"slo-removed", SLORemoved()},
+		{"held-no-data", HeldNoData()},
+		{"no-trace-yet", NoTraceYet()},
 	}
 }
 
@@ -110,12 +115,98 @@ func Resolved() *alerting.Notification {
 	n := FiringPage()
 	n.ID = "01JNB4C0000000000000000003"
 	n.Status = alerting.Resolved
+	n.EndReason = alerting.EndRecovered
 	n.EndsAt = time.Date(2026, 3, 1, 11, 58, 0, 0, time.UTC)
 	n.EvaluatedAt = n.EndsAt
 	n.Summary = "checkout/requests-latency no longer burns its error budget too fast; 38.1% of the 30d budget is left."
 	n.BudgetRemaining = 0.381
 	n.Windows[0].LongBurnRate, n.Windows[0].ShortBurnRate, n.Windows[0].Firing = 9.7, 0.4, false
 	n.Traces = nil
+	return n
+}
+
+// Updated adds the trace links found after FiringPage's trigger went out
+// to its incident, which still fires.
+func Updated() *alerting.Notification {
+	n := FiringPage()
+	n.ID = "01JNB4C0000000000000000006"
+	n.Status = alerting.Updated
+	n.EvaluatedAt = n.EvaluatedAt.Add(90 * time.Second)
+	n.Summary = "checkout/requests-latency: 2 slow traces found since the page; it burns its error budget 15.4× too fast over 1h (page above 14.4×)."
+	n.Windows[0].LongBurnRate, n.Windows[0].ShortBurnRate = 15.4, 17.2
+	n.Traces = []alerting.TraceLink{
+		{
+			TraceID: "7c1e3b5a9d2f4e6081a3c5e7f9b1d3a5",
+			URL:     "https://jaeger.example.com/trace/7c1e3b5a9d2f4e6081a3c5e7f9b1d3a5",
+			Value:   4.7, Reason: "latency 4.7s > 300ms",
+			At: time.Date(2026, 3, 1, 11, 20, 31, 0, time.UTC),
+		},
+		{
+			TraceID: "e2d4f6a8c0b2d4f6e8a0c2b4d6f8a0c2",
+			URL:     "https://jaeger.example.com/trace/e2d4f6a8c0b2d4f6e8a0c2b4d6f8a0c2",
+			Value:   2.2, Reason: "latency 2.2s > 300ms",
+			At: time.Date(2026, 3, 1, 11, 20, 58, 0, time.UTC),
+		},
+	}
+	return n
+}
+
+// Escalated closes a ticket because the page tier took over: the burn got
+// worse, it did not recover.
+func Escalated() *alerting.Notification {
+	n := FiringPage()
+	n.ID = "01JNB4C0000000000000000007"
+	n.IncidentKey = "checkout/requests-latency/ticket/20260301T104000Z"
+	n.Severity = "ticket"
+	n.Status = alerting.Resolved
+	n.EndReason = alerting.EndEscalated
+	n.StartsAt = time.Date(2026, 3, 1, 10, 40, 0, 0, time.UTC)
+	n.EndsAt = time.Date(2026, 3, 1, 11, 2, 0, 0, time.UTC)
+	n.EvaluatedAt = n.EndsAt
+	n.Summary = "checkout/requests-latency now burns its error budget at page rate: the page takes over from this ticket."
+	n.Windows = []alerting.BurnWindow{
+		{Long: "1d", Short: "2h", Factor: 3, LongBurnRate: 4.2, ShortBurnRate: 12.8, Firing: true},
+		{Long: "3d", Short: "6h", Factor: 1, LongBurnRate: 1.9, ShortBurnRate: 6.3, Firing: true},
+	}
+	n.Traces = nil
+	return n
+}
+
+// SLORemoved closes FiringPage's incident because its SLO is no longer in
+// the specs.
+func SLORemoved() *alerting.Notification {
+	n := FiringPage()
+	n.ID = "01JNB4C0000000000000000008"
+	n.Status = alerting.Resolved
+	n.EndReason = alerting.EndSLORemoved
+	n.EndsAt = time.Date(2026, 3, 1, 11, 40, 0, 0, time.UTC)
+	n.EvaluatedAt = n.EndsAt
+	n.Summary = "checkout/requests-latency was removed from the specs; its incident is closed."
+	n.Windows, n.Traces = nil, nil
+	n.BudgetRemaining = math.NaN()
+	return n
+}
+
+// HeldNoData is a reminder of FiringPage's incident while its queries find
+// no data: the incident is held open, not resolved.
+func HeldNoData() *alerting.Notification {
+	n := FiringRepeat()
+	n.ID = "01JNB4C0000000000000000009"
+	n.NoDataSince = time.Date(2026, 3, 1, 11, 41, 30, 0, time.UTC)
+	n.Summary = "checkout/requests-latency has had no data since 11:41:30 UTC; the page stays open until data comes back."
+	n.BudgetRemaining = math.NaN()
+	n.Windows[0].LongBurnRate, n.Windows[0].ShortBurnRate = math.NaN(), math.NaN()
+	n.Windows[1].LongBurnRate, n.Windows[1].ShortBurnRate = math.NaN(), math.NaN()
+	return n
+}
+
+// NoTraceYet is FiringPage before any exemplar of a slow request reached
+// Prometheus: no trace links, and a note saying why.
+func NoTraceYet() *alerting.Notification {
+	n := FiringPage()
+	n.ID = "01JNB4C0000000000000000010"
+	n.Traces = nil
+	n.TracesNote = "no exemplar above 300ms in Prometheus yet; the Collector flushes every 60s"
 	return n
 }
 

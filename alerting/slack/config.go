@@ -1,18 +1,20 @@
 package slack
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
-// Config configures a Slack receiver. Secrets arrive resolved: the daemon
-// reads them from files or the environment.
+// Config configures a Slack receiver: the receiver's section of
+// burnwatch.yaml.
 type Config struct {
-	// WebhookURL is the incoming webhook's URL. It is a secret: its path
-	// is the token.
-	WebhookURL string `yaml:"webhook_url"`
+	// WebhookURL is the incoming webhook's URL. It is a secret, {file:
+	// path} or {env: NAME}: its path is the token.
+	WebhookURL secret.Secret `yaml:"webhook_url"`
 	// Channel overrides the webhook's channel ("#checkout-oncall"). Only
 	// legacy webhooks honour it.
 	Channel string `yaml:"channel,omitempty"`
@@ -24,24 +26,30 @@ type Config struct {
 	IconEmoji string `yaml:"icon_emoji,omitempty"`
 }
 
-// Validate reports the first problem with c. Errors never quote the
-// webhook URL.
+// Resolve reads the config's secrets; relative files are relative to
+// dir. Errors name the field.
+func (c *Config) Resolve(dir string) error {
+	return secret.ResolveAll(dir, secret.Field{Name: "webhook_url", Secret: &c.WebhookURL, Required: true})
+}
+
+// Validate reports every problem of a resolved config, each naming its
+// field. Errors never quote the webhook URL.
 func (c Config) Validate() error {
-	if err := webhook.CheckURL("webhook_url", c.WebhookURL); err != nil {
-		return err
+	var errs []error
+	if err := transport.CheckURL("webhook_url", c.WebhookURL.Value()); err != nil {
+		errs = append(errs, err)
 	}
 	if strings.ContainsAny(c.Channel, " \t\r\n") {
-		return fmt.Errorf("channel %q contains white space", c.Channel)
-	}
-	if c.Channel != "" && len(c.Channel) < 2 {
-		return fmt.Errorf("channel %q is too short", c.Channel)
+		errs = append(errs, fmt.Errorf("channel %q contains white space", c.Channel))
+	} else if c.Channel != "" && len(c.Channel) < 2 {
+		errs = append(errs, fmt.Errorf("channel %q is too short", c.Channel))
 	}
 	if len(c.Username) > 80 || strings.ContainsAny(c.Username, "\r\n") {
-		return fmt.Errorf("username %q must be one line of at most 80 characters", c.Username)
+		errs = append(errs, fmt.Errorf("username %q must be one line of at most 80 characters", c.Username))
 	}
 	if c.IconEmoji != "" && (len(c.IconEmoji) < 3 || !strings.HasPrefix(c.IconEmoji, ":") ||
 		!strings.HasSuffix(c.IconEmoji, ":") || strings.ContainsAny(c.IconEmoji, " \t\r\n")) {
-		return fmt.Errorf("icon_emoji %q is not an emoji name such as \":fire:\"", c.IconEmoji)
+		errs = append(errs, fmt.Errorf("icon_emoji %q is not an emoji name such as \":fire:\"", c.IconEmoji))
 	}
-	return nil
+	return errors.Join(errs...)
 }

@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -16,14 +16,14 @@ func TestConfigValidate(t *testing.T) {
 		cfg     slack.Config
 		wantErr string
 	}{
-		{"A webhook URL alone is valid.", slack.Config{WebhookURL: url}, ""},
-		{"Every override is valid.", slack.Config{WebhookURL: url, Channel: "#checkout", Username: "burnwatch", IconEmoji: ":fire:"}, ""},
+		{"A webhook URL alone is valid.", slack.Config{WebhookURL: secret.Literal(url)}, ""},
+		{"Every override is valid.", slack.Config{WebhookURL: secret.Literal(url), Channel: "#checkout", Username: "burnwatch", IconEmoji: ":fire:"}, ""},
 		{"A missing webhook URL is an error.", slack.Config{}, "webhook_url is required"},
-		{"A webhook URL without a scheme is an error that does not quote it.", slack.Config{WebhookURL: strings.TrimPrefix(url, "https://")}, "webhook_url must be an http or https URL"},
-		{"A webhook URL with a bad escape is an error that does not quote it.", slack.Config{WebhookURL: url + "%zz"}, "webhook_url is not a valid URL"},
-		{"A channel with a space is an error.", slack.Config{WebhookURL: url, Channel: "#check out"}, "contains white space"},
-		{"An icon that is not :name: is an error.", slack.Config{WebhookURL: url, IconEmoji: "fire"}, "icon_emoji"},
-		{"A two-line username is an error.", slack.Config{WebhookURL: url, Username: "a\nb"}, "username"},
+		{"A webhook URL without a scheme is an error that does not quote it.", slack.Config{WebhookURL: secret.Literal(strings.TrimPrefix(url, "https://"))}, "webhook_url must be an http or https URL"},
+		{"A webhook URL with a bad escape is an error that does not quote it.", slack.Config{WebhookURL: secret.Literal(url + "%zz")}, "webhook_url is not a valid URL"},
+		{"A channel with a space is an error.", slack.Config{WebhookURL: secret.Literal(url), Channel: "#check out"}, "contains white space"},
+		{"An icon that is not :name: is an error.", slack.Config{WebhookURL: secret.Literal(url), IconEmoji: "fire"}, "icon_emoji"},
+		{"A two-line username is an error.", slack.Config{WebhookURL: secret.Literal(url), Username: "a\nb"}, "username"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,21 +44,31 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestConfigDecodesFromStrictYAML(t *testing.T) {
-	const doc = `
-webhook_url: https://hooks.slack.com/services/T/B/x
-channel: "#checkout"
-username: burnwatch
-icon_emoji: ":fire:"
-`
+func TestConfigLoadsFromYAML(t *testing.T) {
+	t.Setenv("BURNWATCH_TEST_SLACK_URL", "https://hooks.slack.com/services/T/B/"+token)
 	var cfg slack.Config
-	dec := yaml.NewDecoder(strings.NewReader(doc))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil {
+	err := receivertest.LoadConfig(t, "webhook_url: {env: BURNWATCH_TEST_SLACK_URL}\nchannel: \"#checkout\"\nusername: burnwatch\nicon_emoji: \":fire:\"\n", &cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
-	want := slack.Config{WebhookURL: "https://hooks.slack.com/services/T/B/x", Channel: "#checkout", Username: "burnwatch", IconEmoji: ":fire:"}
-	if cfg != want {
-		t.Errorf("decoded %+v, want %+v", cfg, want)
+	if cfg.WebhookURL.Value() != "https://hooks.slack.com/services/T/B/"+token || cfg.Channel != "#checkout" || cfg.Username != "burnwatch" || cfg.IconEmoji != ":fire:" {
+		t.Errorf("loaded %+v", cfg)
+	}
+}
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	tests := []struct{ name, doc, want string }{
+		{"An inline webhook URL is refused.", "webhook_url: https://hooks.slack.com/services/T/B/" + token + "\n",
+			"webhook_url: a secret must not be written in the config: give {file: path} or {env: NAME}"},
+		{"A missing webhook URL is named.", "channel: \"#checkout\"\n", "webhook_url: give {file: path} or {env: NAME}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cfg slack.Config
+			err := receivertest.LoadConfig(t, tt.doc, &cfg)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

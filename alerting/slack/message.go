@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // message is the body of an incoming webhook request.
@@ -67,10 +68,11 @@ func render(cfg Config, n *alerting.Notification) message {
 		}
 	}
 	add(section(truncate(escape(n.Summary), maxText)), n.Summary != "")
+	add(block{Type: "context", Elements: []textObject{mrkdwn(statusNote(n))}}, statusNote(n) != "")
 	add(errorSection(n.Error), n.Error != "")
 	add(block{Type: "section", Fields: fields(n)}, true)
 	add(section(burnRates(n)), len(n.Windows) > 0)
-	add(section(traces(n.Traces)), len(n.Traces) > 0)
+	add(section(traces(n.Traces, n.TracesNote)), len(n.Traces) > 0 || n.TracesNote != "")
 	add(section("*Description*\n"+truncate(escape(n.SLO.Description), maxText-len("*Description*\n"))), n.SLO.Description != "")
 	add(section(annotations(n.Annotations)), len(n.Annotations) > 0)
 	add(block{Type: "context", Elements: []textObject{mrkdwn(labels(n.Labels))}}, len(n.Labels) > 0)
@@ -84,10 +86,14 @@ func render(cfg Config, n *alerting.Notification) message {
 func headerText(n *alerting.Notification) string {
 	subject := subject(n.SLO)
 	if n.Status == alerting.Resolved {
-		switch n.Kind {
-		case alerting.KindEvaluationFailing:
+		switch {
+		case n.EndReason == alerting.EndEscalated:
+			return "⏫ Escalated to page: " + subject
+		case n.EndReason == alerting.EndSLORemoved:
+			return "🗑️ Closed, SLO removed from the specs: " + subject
+		case n.Kind == alerting.KindEvaluationFailing:
 			return "✅ Evaluating again: " + subject
-		case alerting.KindNoData:
+		case n.Kind == alerting.KindNoData:
 			return "✅ Data again: " + subject
 		}
 		return "✅ Resolved: " + subject
@@ -98,14 +104,39 @@ func headerText(n *alerting.Notification) string {
 	}
 	what := "firing"
 	switch {
+	case n.Status == alerting.Updated:
+		icon, what = "🔎", "update, trace links found"
 	case n.Kind == alerting.KindEvaluationFailing:
 		what = "evaluation failing"
 	case n.Kind == alerting.KindNoData:
 		what = "no data"
+	case !n.NoDataSince.IsZero():
+		what = "held open, no data"
 	case n.Repeat:
 		what = "still firing"
 	}
 	return fmt.Sprintf("%s %s %s: %s", icon, strings.ToUpper(n.Severity), what, subject)
+}
+
+// statusNote says what the header cannot: which incident an update
+// belongs to, why an incident ended when it is no recovery, and that an
+// incident without data is held open.
+func statusNote(n *alerting.Notification) string {
+	switch {
+	case n.Status == alerting.Updated:
+		began := ""
+		if !n.StartsAt.IsZero() {
+			began = " that began " + timestamp(n.StartsAt)
+		}
+		return "Follow-up to the " + escape(n.Severity) + began + ": trace links found since it was sent. Same incident, still firing."
+	case n.Status == alerting.Resolved && n.EndReason == alerting.EndEscalated:
+		return "Escalated to page: the burn got worse, this is no recovery. The page incident takes over from this " + escape(n.Severity) + "."
+	case n.Status == alerting.Resolved && n.EndReason == alerting.EndSLORemoved:
+		return "SLO removed from the specs: burnwatch no longer evaluates it, so this incident is closed without a recovery."
+	case n.Status != alerting.Resolved && !n.NoDataSince.IsZero():
+		return "⏸️ *No data since " + timestamp(n.NoDataSince) + "*; held open, not resolved."
+	}
+	return ""
 }
 
 func subject(s alerting.SLOInfo) string {
@@ -161,17 +192,22 @@ func burnRates(n *alerting.Notification) string {
 	return joinLines("*Burn rate against threshold*", lines, maxText)
 }
 
-// traces lists the exemplar traces, worst first: "• <url|trace 4bf92f35…> latency 3.2s > 2s".
-func traces(ts []alerting.TraceLink) string {
+// traces lists the exemplar traces, worst first: "• <url|trace 4bf92f35…>
+// latency 3.2s > 2s", then the note on why there are none or few.
+func traces(ts []alerting.TraceLink, note string) string {
 	lines := make([]string, 0, min(len(ts), maxTraces))
 	for _, t := range ts[:min(len(ts), maxTraces)] {
 		lines = append(lines, "• "+link(t.URL, "trace "+shortID(t.TraceID))+" "+truncate(escape(t.Reason), 200))
 	}
-	out := joinLines("*Exemplar traces* (worst first)", lines, maxText)
-	if len(ts) > maxTraces && len(out)+len(moreNote(len(ts)-maxTraces)) <= maxText {
+	noteLine := ""
+	if note != "" {
+		noteLine = "\n_" + truncate(escape(note), maxText/4) + "_"
+	}
+	out := joinLines("*Exemplar traces* (worst first)", lines, maxText-len(noteLine))
+	if len(ts) > maxTraces && len(out)+len(moreNote(len(ts)-maxTraces))+len(noteLine) <= maxText {
 		out += moreNote(len(ts) - maxTraces)
 	}
-	return out
+	return out + noteLine
 }
 
 // shortID shows the first 8 characters of a trace id, as trace UIs do.
@@ -230,10 +266,9 @@ func budget(b float64) string {
 	return strconv.FormatFloat(b*100, 'f', 1, 64) + "%"
 }
 
-// percent formats an objective given as a ratio: 0.999 → "99.9".
-func percent(ratio float64) string {
-	return strconv.FormatFloat(math.Round(ratio*100*1e6)/1e6, 'f', -1, 64)
-}
+// percent formats an objective given as a ratio as the spec wrote it:
+// 0.999 → "99.9".
+func percent(ratio float64) string { return transport.Format(ratio * 100) }
 
 func timestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")

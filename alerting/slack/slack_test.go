@@ -13,6 +13,8 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
 	"github.com/burnwatch/burnwatch/alerting/slack"
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 // token is the secret part of the webhook URL.
@@ -21,11 +23,11 @@ const token = "xoxwebhooksecret0000aaaabbbb"
 func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 	t.Helper()
 	r, err := slack.New("team-checkout", slack.Config{
-		WebhookURL: baseURL + "/services/T0001/B0001/" + token,
+		WebhookURL: secret.Literal(baseURL + "/services/T0001/B0001/" + token),
 		Channel:    "#checkout-oncall",
 		Username:   "burnwatch",
 		IconEmoji:  ":fire:",
-	}, slack.Options{Client: client, Now: receivertest.Clock})
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +223,10 @@ func TestTheHeaderSaysWhatHappened(t *testing.T) {
 		{"A failing evaluation says so.", receivertest.EvaluationFailing(), "⚠️ TICKET evaluation failing: payments/authorize-errors"},
 		{"Missing data says so.", noData, "⚠️ TICKET no data: payments/authorize-errors"},
 		{"A failing evaluation that recovered reads Evaluating again.", resolvedFailing, "✅ Evaluating again: payments/authorize-errors"},
+		{"An update reads as an update of the page, with trace links found.", receivertest.Updated(), "🔎 PAGE update, trace links found: checkout/requests-latency"},
+		{"An escalated ticket reads escalated to page, not resolved.", receivertest.Escalated(), "⏫ Escalated to page: checkout/requests-latency"},
+		{"A removed SLO says so, not resolved.", receivertest.SLORemoved(), "🗑️ Closed, SLO removed from the specs: checkout/requests-latency"},
+		{"An incident without data reads held open.", receivertest.HeldNoData(), "🔥 PAGE held open, no data: checkout/requests-latency"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,4 +239,53 @@ func TestTheHeaderSaysWhatHappened(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, token)
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, token)
+}
+
+func TestTheMessageSaysWhatTheHeaderCannot(t *testing.T) {
+	tests := []struct {
+		name    string
+		n       *alerting.Notification
+		want    string
+		mustNot string
+	}{
+		{"An update names the incident it follows.", receivertest.Updated(),
+			"Follow-up to the page that began 2026-03-01 11:02 UTC: trace links found since it was sent. Same incident, still firing.", ""},
+		{"An escalation is no recovery.", receivertest.Escalated(), "Escalated to page: the burn got worse, this is no recovery.", "✅"},
+		{"A removed SLO is no recovery.", receivertest.SLORemoved(), "SLO removed from the specs", "✅"},
+		{"An incident without data is held open, not resolved.", receivertest.HeldNoData(), "*No data since 2026-03-01 11:41 UTC*; held open, not resolved.", ""},
+		{"The traces note stands where the links would.", receivertest.NoTraceYet(),
+			"*Exemplar traces* (worst first)\n_no exemplar above 300ms in Prometheus yet; the Collector flushes every 60s_", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := decode(t, slack.Config{}, tt.n)
+			all := m.Blocks[0].Text.Text + "\n"
+			for _, tx := range m.mrkdwnTexts() {
+				all += tx.Text + "\n"
+			}
+			if !strings.Contains(all, tt.want) {
+				t.Errorf("message does not say %q:\n%s", tt.want, all)
+			}
+			if tt.mustNot != "" && strings.Contains(all, tt.mustNot) {
+				t.Errorf("message says %q:\n%s", tt.mustNot, all)
+			}
+		})
+	}
+}
+
+func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
+	written := 99.9 // percent, as in the spec; the division below is what loading does
+	n := receivertest.FiringPage()
+	n.SLO.Objective = written / 100
+	body, err := slack.Body(slack.Config{}, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `*Objective*\n99.9% over 30d`) {
+		t.Errorf("message does not show the objective as 99.9%%: %s", body)
+	}
 }

@@ -7,20 +7,24 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/burnwatch/burnwatch/alerting/transport"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
-// Config configures a generic webhook receiver. Secrets arrive resolved:
-// the daemon reads them from files or the environment.
+// Config configures a generic webhook receiver: the receiver's section
+// of burnwatch.yaml.
 type Config struct {
-	// URL is the endpoint to POST to. It is a secret: it may carry a
-	// token.
-	URL string `yaml:"url"`
+	// URL is the endpoint to POST to. It is a secret, {file: path} or
+	// {env: NAME}: it may carry a token.
+	URL secret.Secret `yaml:"url"`
 	// Headers are added to every request, for example an Authorization
-	// header. Their values are secrets and never logged.
+	// header. Their values are treated as secrets: never logged, removed
+	// from errors.
 	Headers map[string]string `yaml:"headers,omitempty"`
 	// Secret, when set, signs every request with HMAC-SHA256 (see Sign and
-	// Verify). It is a secret.
-	Secret string `yaml:"secret,omitempty"`
+	// Verify). It is a secret, {file: path} or {env: NAME}.
+	Secret secret.Secret `yaml:"secret,omitempty"`
 }
 
 // reservedHeaders are set by the receiver and cannot be configured.
@@ -29,26 +33,33 @@ var reservedHeaders = []string{
 	SignatureHeader, TimestampHeader,
 }
 
-// Validate reports the first problem with c. Errors never quote a secret.
+// Resolve reads the config's secrets; relative files are relative to
+// dir. Errors name the field.
+func (c *Config) Resolve(dir string) error {
+	return secret.ResolveAll(dir,
+		secret.Field{Name: "url", Secret: &c.URL, Required: true},
+		secret.Field{Name: "secret", Secret: &c.Secret},
+	)
+}
+
+// Validate reports every problem of a resolved config, each naming its
+// field. Errors never quote a secret.
 func (c Config) Validate() error {
-	if err := CheckURL("url", c.URL); err != nil {
-		return err
+	var errs []error
+	if err := transport.CheckURL("url", c.URL.Value()); err != nil {
+		errs = append(errs, err)
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Headers)) {
-		if !validHeaderName(name) {
-			return fmt.Errorf("headers: %q is not a valid header name", name)
-		}
-		if slices.Contains(reservedHeaders, http.CanonicalHeaderKey(name)) {
-			return fmt.Errorf("headers: %s is set by burnwatch and cannot be configured", http.CanonicalHeaderKey(name))
-		}
-		if strings.ContainsAny(c.Headers[name], "\r\n\x00") {
-			return fmt.Errorf("headers: the value of %s contains a line break or NUL", name)
+		switch {
+		case !validHeaderName(name):
+			errs = append(errs, fmt.Errorf("headers: %q is not a valid header name", name))
+		case slices.Contains(reservedHeaders, http.CanonicalHeaderKey(name)):
+			errs = append(errs, fmt.Errorf("headers: %s is set by burnwatch and cannot be configured", http.CanonicalHeaderKey(name)))
+		case strings.ContainsAny(c.Headers[name], "\r\n\x00"):
+			errs = append(errs, fmt.Errorf("headers: the value of %s contains a line break or NUL", name))
 		}
 	}
-	if c.Secret != "" && strings.TrimSpace(c.Secret) == "" {
-		return errors.New("secret is blank")
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // validHeaderName reports whether name is an RFC 9110 token.
@@ -65,4 +76,13 @@ func validHeaderName(name string) bool {
 		}
 	}
 	return true
+}
+
+// secrets are the values the receiver's errors must never show.
+func (c Config) secrets() []string {
+	out := append(transport.URLSecrets(c.URL.Value()), c.Secret.Value())
+	for _, v := range c.Headers {
+		out = append(out, transport.HeaderSecrets(v)...)
+	}
+	return out
 }

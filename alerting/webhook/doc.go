@@ -1,7 +1,6 @@
 // Package webhook sends burnwatch notifications to any HTTP endpoint as a
-// documented, versioned JSON body, optionally signed with HMAC-SHA256. It
-// also holds the HTTP delivery that every burnwatch receiver shares: Post
-// and its classification of failures, ParseRetryAfter and CheckURL.
+// documented, versioned JSON body, optionally signed with HMAC-SHA256,
+// through the delivery every receiver shares (package transport).
 //
 // # Request
 //
@@ -29,14 +28,22 @@
 //	    "starts_at", "ends_at", "evaluated_at", "budget_remaining",
 //	    "windows": [{"long", "short", "factor", "long_burn_rate", "short_burn_rate", "firing"}],
 //	    "traces": [{"trace_id", "url", "value", "reason", "at"}],
-//	    "labels", "annotations", "runbook_url", "dashboard_url", "error"
+//	    "labels", "annotations", "runbook_url", "dashboard_url", "error",
+//	    "end_reason", "no_data_since", "traces_note"
 //	  }
 //	}
 //
+// status is "firing", "updated" (trace links found for an incident
+// already notified, which still fires: not a new incident) or
+// "resolved", with end_reason "recovered", "escalated" (a ticket the page
+// took over: no recovery) or "slo_removed". no_data_since is set while a
+// firing incident is held open for lack of data; traces_note says why
+// traces is empty.
+//
 // Every field is always present: strings may be "", lists are [] and maps
-// {} rather than null, ends_at is null while firing, and a number that is
-// not finite (a burn rate over a window without traffic, a budget that
-// could not be computed) is null. Times are RFC 3339 in UTC. Within a
+// {} rather than null, ends_at and no_data_since are null unless set, and
+// a number that is not finite (a burn rate over a window without traffic,
+// a budget that could not be computed) is null. Times are RFC 3339 in UTC. Within a
 // version fields may be added, never removed or changed in meaning.
 //
 // # Verifying the signature

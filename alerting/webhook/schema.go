@@ -1,12 +1,10 @@
 package webhook
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // SchemaVersion is the version of the request body, the "version" field.
@@ -28,25 +26,28 @@ type payload struct {
 }
 
 type notification struct {
-	ID              string            `json:"id"`
-	IncidentKey     string            `json:"incident_key"`
-	Kind            alerting.Kind     `json:"kind"`
-	Status          alerting.Status   `json:"status"`
-	Severity        string            `json:"severity"`
-	Repeat          bool              `json:"repeat"`
-	Summary         string            `json:"summary"`
-	SLO             slo               `json:"slo"`
-	StartsAt        time.Time         `json:"starts_at"`
-	EndsAt          *time.Time        `json:"ends_at"`
-	EvaluatedAt     time.Time         `json:"evaluated_at"`
-	BudgetRemaining number            `json:"budget_remaining"`
-	Windows         []window          `json:"windows"`
-	Traces          []trace           `json:"traces"`
-	Labels          map[string]string `json:"labels"`
-	Annotations     map[string]string `json:"annotations"`
-	RunbookURL      string            `json:"runbook_url"`
-	DashboardURL    string            `json:"dashboard_url"`
-	Error           string            `json:"error"`
+	ID              string             `json:"id"`
+	IncidentKey     string             `json:"incident_key"`
+	Kind            alerting.Kind      `json:"kind"`
+	Status          alerting.Status    `json:"status"`
+	Severity        string             `json:"severity"`
+	Repeat          bool               `json:"repeat"`
+	Summary         string             `json:"summary"`
+	SLO             slo                `json:"slo"`
+	StartsAt        time.Time          `json:"starts_at"`
+	EndsAt          *time.Time         `json:"ends_at"`
+	EvaluatedAt     time.Time          `json:"evaluated_at"`
+	BudgetRemaining transport.Number   `json:"budget_remaining"`
+	Windows         []window           `json:"windows"`
+	Traces          []trace            `json:"traces"`
+	Labels          map[string]string  `json:"labels"`
+	Annotations     map[string]string  `json:"annotations"`
+	RunbookURL      string             `json:"runbook_url"`
+	DashboardURL    string             `json:"dashboard_url"`
+	Error           string             `json:"error"`
+	EndReason       alerting.EndReason `json:"end_reason"`
+	NoDataSince     *time.Time         `json:"no_data_since"`
+	TracesNote      string             `json:"traces_note"`
 }
 
 type slo struct {
@@ -55,40 +56,27 @@ type slo struct {
 	Service     string            `json:"service"`
 	Team        string            `json:"team"`
 	Description string            `json:"description"`
-	Objective   number            `json:"objective"`
+	Objective   transport.Number  `json:"objective"`
 	Period      string            `json:"period"`
 	Labels      map[string]string `json:"labels"`
 }
 
 type window struct {
-	Long          string `json:"long"`
-	Short         string `json:"short"`
-	Factor        number `json:"factor"`
-	LongBurnRate  number `json:"long_burn_rate"`
-	ShortBurnRate number `json:"short_burn_rate"`
-	Firing        bool   `json:"firing"`
+	Long          string           `json:"long"`
+	Short         string           `json:"short"`
+	Factor        transport.Number `json:"factor"`
+	LongBurnRate  transport.Number `json:"long_burn_rate"`
+	ShortBurnRate transport.Number `json:"short_burn_rate"`
+	Firing        bool             `json:"firing"`
 }
 
 type trace struct {
-	TraceID string    `json:"trace_id"`
-	URL     string    `json:"url"`
-	Value   number    `json:"value"`
-	Reason  string    `json:"reason"`
-	At      time.Time `json:"at"`
+	TraceID string           `json:"trace_id"`
+	URL     string           `json:"url"`
+	Value   transport.Number `json:"value"`
+	Reason  string           `json:"reason"`
+	At      time.Time        `json:"at"`
 }
-
-// number is a float64 that encodes NaN and ±Inf as null.
-type number float64
-
-func (n number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
-
-var _ json.Marshaler = number(0)
 
 func newPayload(receiver string, n *alerting.Notification) payload {
 	out := notification{
@@ -102,7 +90,7 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		SLO:             newSLO(n.SLO),
 		StartsAt:        n.StartsAt.UTC(),
 		EvaluatedAt:     n.EvaluatedAt.UTC(),
-		BudgetRemaining: number(n.BudgetRemaining),
+		BudgetRemaining: transport.Number(n.BudgetRemaining),
 		Windows:         make([]window, 0, len(n.Windows)),
 		Traces:          make([]trace, 0, len(n.Traces)),
 		Labels:          nonNil(n.Labels),
@@ -110,6 +98,14 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		RunbookURL:      n.RunbookURL,
 		DashboardURL:    n.DashboardURL,
 		Error:           n.Error,
+		TracesNote:      n.TracesNote,
+	}
+	if n.Status == alerting.Resolved {
+		out.EndReason = n.EndReason
+	}
+	if !n.NoDataSince.IsZero() && n.Status != alerting.Resolved {
+		since := n.NoDataSince.UTC()
+		out.NoDataSince = &since
 	}
 	if !n.EndsAt.IsZero() {
 		end := n.EndsAt.UTC()
@@ -119,9 +115,9 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		out.Windows = append(out.Windows, window{
 			Long:          w.Long,
 			Short:         w.Short,
-			Factor:        number(w.Factor),
-			LongBurnRate:  number(w.LongBurnRate),
-			ShortBurnRate: number(w.ShortBurnRate),
+			Factor:        transport.Number(w.Factor),
+			LongBurnRate:  transport.Number(w.LongBurnRate),
+			ShortBurnRate: transport.Number(w.ShortBurnRate),
 			Firing:        w.Firing,
 		})
 	}
@@ -129,7 +125,7 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		out.Traces = append(out.Traces, trace{
 			TraceID: t.TraceID,
 			URL:     t.URL,
-			Value:   number(t.Value),
+			Value:   transport.Number(t.Value),
 			Reason:  t.Reason,
 			At:      t.At.UTC(),
 		})
@@ -144,7 +140,7 @@ func newSLO(s alerting.SLOInfo) slo {
 		Service:     s.Service,
 		Team:        s.Team,
 		Description: s.Description,
-		Objective:   number(s.Objective),
+		Objective:   transport.Number(s.Objective),
 		Period:      s.Period,
 		Labels:      nonNil(s.Labels),
 	}

@@ -10,7 +10,9 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/alerting/receivertest"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/internal/secret"
 )
 
 const (
@@ -22,10 +24,10 @@ const (
 func newReceiver(t *testing.T, baseURL string, client *http.Client) alerting.Receiver {
 	t.Helper()
 	r, err := webhook.New("ops-bridge", webhook.Config{
-		URL:     baseURL + "/hooks/burnwatch?token=" + token,
+		URL:     secret.Literal(baseURL + "/hooks/burnwatch?token=" + token),
 		Headers: map[string]string{"Authorization": authHeader, "X-Team": "sre"},
-		Secret:  hmacSecret,
-	}, webhook.Options{Client: client, Now: receivertest.Clock})
+		Secret:  secret.Literal(hmacSecret),
+	}, transport.Options{Client: client, Now: receivertest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestASignatureVerifiesOnlyWithItsSecretTimestampAndBody(t *testing.T) {
 
 func TestWithoutASecretNothingIsSigned(t *testing.T) {
 	srv := receivertest.NewServer(t, nil)
-	r, err := webhook.New("plain", webhook.Config{URL: srv.URL}, webhook.Options{})
+	r, err := webhook.New("plain", webhook.Config{URL: secret.Literal(srv.URL)}, transport.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,4 +146,21 @@ func TestWithoutASecretNothingIsSigned(t *testing.T) {
 
 func TestDeliveryFailures(t *testing.T) {
 	receivertest.TestDeliveryFailures(t, newReceiver, token, hmacSecret, authHeader, "api-key-51d0c3e9b7a2")
+}
+
+func TestEchoedSecretsAreRedacted(t *testing.T) {
+	receivertest.TestEchoedSecretsAreRedacted(t, newReceiver, token, hmacSecret, authHeader, "api-key-51d0c3e9b7a2")
+}
+
+func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
+	written := 99.9 // percent, as in the spec; the division below is what loading does
+	n := receivertest.FiringPage()
+	n.SLO.Objective = written / 100
+	body, err := webhook.Body("ops-bridge", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"objective":0.999,`) {
+		t.Errorf("body does not carry the objective as 0.999: %s", body)
+	}
 }

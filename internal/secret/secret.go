@@ -24,12 +24,34 @@ type Secret struct {
 	Env  string `yaml:"env"`
 	// value is the secret, once resolved.
 	value string
+	// inline is where the config wrote a value instead of a source; the
+	// value itself is never kept.
+	inline *InlineError
 }
 
-// UnmarshalYAML refuses inline values: a secret is a file or a variable.
+// Literal returns a resolved Secret holding value, for configs built in
+// code (tests, the demo) rather than read from a file.
+func Literal(value string) Secret { return Secret{value: value} }
+
+// InlineError is a secret written in the config itself. Resolve returns
+// it, so that the caller can name the field: "receivers[2].pagerduty.routing_key:
+// a secret must not be written in the config: …".
+type InlineError struct {
+	// Line and Column locate the value in the config file.
+	Line, Column int
+}
+
+func (e *InlineError) Error() string {
+	return "a secret must not be written in the config: give {file: path} or {env: NAME}"
+}
+
+// UnmarshalYAML takes a source, {file: path} or {env: NAME}. An inline
+// value is not kept: it is remembered as an InlineError, which Resolve
+// returns.
 func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
-		return fmt.Errorf("line %d: a secret must not be written in the config: give {file: path} or {env: NAME}", n.Line)
+		*s = Secret{inline: &InlineError{Line: n.Line, Column: n.Column}}
+		return nil
 	}
 	type plain Secret
 	var p plain
@@ -47,19 +69,27 @@ func (s Secret) String() string {
 		return "file " + s.File
 	case s.Env != "":
 		return "env " + s.Env
+	case s.value != "":
+		return "given in code"
 	}
 	return "unset"
 }
 
-// Set reports whether the config names a source.
-func (s Secret) Set() bool { return s.File != "" || s.Env != "" }
+// Set reports whether the config gives the secret at all: a source, or
+// an inline value that Resolve will refuse.
+func (s Secret) Set() bool { return s.File != "" || s.Env != "" || s.inline != nil }
 
 // Value returns the resolved secret.
 func (s Secret) Value() string { return s.value }
 
-// Resolve reads the secret; relative files are relative to dir.
+// Resolve reads the secret; relative files are relative to dir. A
+// Literal is resolved already; an inline value is an *InlineError.
 func (s *Secret) Resolve(dir string) error {
 	switch {
+	case s.inline != nil:
+		return s.inline
+	case s.File == "" && s.Env == "" && s.value != "":
+		return nil // a Literal
 	case s.File != "" && s.Env != "":
 		return errors.New("give file or env, not both")
 	case s.File != "":

@@ -1,10 +1,10 @@
-package webhook_test
+package transport_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -22,7 +22,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"An obsolete RFC 850 date is accepted.", "Sunday, 01-Mar-26 12:00:10 GMT", 10 * time.Second, true},
 		{"An ANSI C date is accepted.", "Sun Mar  1 12:00:20 2026", 20 * time.Second, true},
 		{"A date in the past means no wait.", "Sun, 01 Mar 2026 11:00:00 GMT", 0, true},
-		{"A huge delay is capped.", "99999999999999", webhook.MaxRetryAfter, true},
+		{"A huge delay is capped.", "99999999999999", transport.MaxRetryAfter, true},
 		{"An empty value is absent.", "", 0, false},
 		{"A negative number is invalid.", "-5", 0, false},
 		{"A fraction is invalid.", "1.5", 0, false},
@@ -30,7 +30,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := webhook.ParseRetryAfter(tt.value, now)
+			got, ok := transport.ParseRetryAfter(tt.value, now)
 			if got != tt.want || ok != tt.wantOK {
 				t.Errorf("ParseRetryAfter(%q) = %s, %v; want %s, %v", tt.value, got, ok, tt.want, tt.wantOK)
 			}

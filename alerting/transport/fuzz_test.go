@@ -1,10 +1,10 @@
-package webhook_test
+package transport_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/burnwatch/burnwatch/alerting/webhook"
+	"github.com/burnwatch/burnwatch/alerting/transport"
 )
 
 // FuzzParseRetryAfter feeds arbitrary Retry-After headers from receivers to
@@ -15,8 +15,8 @@ func FuzzParseRetryAfter(f *testing.F) {
 	}
 	now := time.Date(2026, 10, 21, 7, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, header string) {
-		wait, ok := webhook.ParseRetryAfter(header, now)
-		if ok && (wait < 0 || wait > webhook.MaxRetryAfter) {
+		wait, ok := transport.ParseRetryAfter(header, now)
+		if ok && (wait < 0 || wait > transport.MaxRetryAfter) {
 			t.Errorf("Retry-After %q gave a wait of %s", header, wait)
 		}
 	})
