@@ -19,11 +19,10 @@ import (
 
 // notification is the part of a webhook body the test reads.
 type notification struct {
-	Kind      string `json:"kind"`
-	Status    string `json:"status"`
-	Severity  string `json:"severity"`
-	EndReason string `json:"end_reason"`
-	SLO       struct {
+	Kind     string `json:"kind"`
+	Status   string `json:"status"`
+	Severity string `json:"severity"`
+	SLO      struct {
 		Name string `json:"name"`
 	} `json:"slo"`
 	Traces     []traceLink `json:"traces"`
@@ -93,8 +92,8 @@ default_receivers: [hook]
 `
 
 // startBurnwatch runs the daemon on spec against the Prometheus at promURL,
-// with a webhook receiver on 127.0.0.1. It stops when ctx ends.
-func startBurnwatch(t *testing.T, ctx context.Context, promURL, spec string, every time.Duration) *burnwatch {
+// with a webhook receiver on 127.0.0.1. It stops when t ends.
+func startBurnwatch(t *testing.T, promURL, spec string, every time.Duration) *burnwatch {
 	t.Helper()
 	hook := &webhook{}
 	srv := httptest.NewServer(hook)
@@ -119,10 +118,12 @@ func startBurnwatch(t *testing.T, ctx context.Context, promURL, spec string, eve
 	if err != nil {
 		t.Fatalf("daemon: %v", err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
 	t.Cleanup(func() {
-		if err := <-done; err != nil && ctx.Err() == nil {
+		cancel()
+		if err := <-done; err != nil {
 			t.Errorf("daemon Run: %v", err)
 		}
 	})

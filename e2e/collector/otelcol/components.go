@@ -10,13 +10,15 @@ import (
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
+	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 )
 
 // components lists the factories of the distribution: OTLP in, spanmetrics
-// between traces and metrics, Prometheus out.
+// between traces and metrics, Prometheus out; the Collector's own
+// telemetry (logs) from its configuration.
 func components() (otelcol.Factories, error) {
 	var err error
-	factories := otelcol.Factories{}
+	factories := otelcol.Factories{Telemetry: otelconftelemetry.NewFactory()}
 	if factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](otlpreceiver.NewFactory()); err != nil {
 		return otelcol.Factories{}, fmt.Errorf("receivers: %w", err)
 	}
