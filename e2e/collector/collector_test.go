@@ -58,8 +58,9 @@ type variant struct {
 	latencyMetric string
 }
 
-// spec is the SLOs burnwatch runs: a latency SLO on checkout and an
-// availability SLO on payments, with the default error matcher. The page
+// spec is the SLOs burnwatch runs: a latency SLO on checkout, an
+// end-to-end latency SLO on a queue consumer (measured with queuelatency)
+// and an availability SLO on payments, with the default error matcher. The page
 // rule is the SRE Workbook's fast one scaled down (5m and 1m windows at
 // 14.4 times the budget rate) so that a resolve comes within minutes.
 const spec = `version: burnwatch/v1
@@ -74,7 +75,18 @@ slos:
     objective: 99.9
     sli:
       latency:
-        metric: %s{service_name="checkout", span_name="POST /checkout", span_kind="SPAN_KIND_SERVER"}
+        metric: %[1]s{service_name="checkout", span_name="POST /checkout", span_kind="SPAN_KIND_SERVER"}
+        threshold: 2s
+    alerting:
+      windows:
+        - {severity: page, long: 5m, short: 1m, factor: 14.4}
+  - name: orders-processed
+    service: order-consumer
+    description: Orders are processed within 2 seconds, measured from the start of the trace.
+    objective: 99.9
+    sli:
+      latency:
+        metric: %[1]s{service_name="order-consumer", span_name="process order", span_kind="SPAN_KIND_CONSUMER"}
         threshold: 2s
     alerting:
       windows:
@@ -93,7 +105,7 @@ slos:
 
 // TestARealCollectorStackPagesWithLinksToBadTracesAndResolves runs the
 // whole stack for each Collector variant: healthy traffic, then checkout
-// turns slow while payments fails, then both recover. Each SLO must page,
+// turns slow, a queue backs up and payments fails, then all recover. Each SLO must page,
 // link only traces the generator made slow (latency) or failed
 // (availability), within linkBudget of the page, and resolve after the
 // recovery.
@@ -120,10 +132,18 @@ func TestARealCollectorStackPagesWithLinksToBadTracesAndResolves(t *testing.T) {
 	}
 }
 
+// traffic is a generator of spans whose outcomes the test checks links
+// against.
+type traffic interface {
+	setMix(mix)
+	run(ctx context.Context, tick time.Duration, perTick int)
+	outcomeOf(traceID string) (outcome, bool)
+}
+
 // sloUnderTest is one SLO of the run, its traffic and what it may link.
 type sloUnderTest struct {
 	name     string
-	gen      *generator
+	gen      traffic
 	healthy  mix
 	incident mix
 	// bad says whether a trace may be linked by this SLO.
@@ -148,12 +168,15 @@ func runStack(t *testing.T, v variant) {
 		{name: "payments-availability", gen: newGenerator(t, col.OTLP, "payments", "POST /pay"),
 			healthy: paymentsHealthy, incident: paymentsIncident,
 			bad: func(o outcome) bool { return o.Failed }, badName: "failed"},
+		{name: "orders-processed", gen: newQueueGenerator(t, col.OTLP),
+			healthy: mix{}, incident: mix{Slow: 0.3},
+			bad: func(o outcome) bool { return o.Slow }, badName: "slower than 2s from the start of its trace"},
 	}
 	for _, s := range slos {
 		s.gen.setMix(s.healthy)
 		go s.gen.run(ctx, 100*time.Millisecond, 2)
 	}
-	for _, service := range []string{"checkout", "payments"} {
+	for _, service := range []string{"checkout", "payments", "order-consumer"} {
 		prom.WaitFor(t, fmt.Sprintf(`%s{service_name=%q}`, strings.TrimSuffix(v.latencyMetric, "_bucket")+"_count", service), time.Minute)
 	}
 
