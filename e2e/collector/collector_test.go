@@ -60,7 +60,9 @@ type variant struct {
 
 // spec is the SLOs burnwatch runs: a latency SLO on checkout, an
 // end-to-end latency SLO on a queue consumer (measured with queuelatency)
-// and an availability SLO on payments, with the default error matcher. The page
+// and an availability SLO on payments, with the default error matcher;
+// and a latency SLO whose threshold, 1500ms, is no bucket boundary of the
+// Collector's histogram, which must never page. The page
 // rule is the SRE Workbook's fast one scaled down (5m and 1m windows at
 // 14.4 times the budget rate) so that a resolve comes within minutes.
 const spec = `version: burnwatch/v1
@@ -77,6 +79,17 @@ slos:
       latency:
         metric: %[1]s{service_name="checkout", span_name="POST /checkout", span_kind="SPAN_KIND_SERVER"}
         threshold: 2s
+    alerting:
+      windows:
+        - {severity: page, long: 5m, short: 1m, factor: 14.4}
+  - name: checkout-latency-off-boundary
+    service: checkout
+    description: A threshold that is not a bucket boundary of the histogram.
+    objective: 99.9
+    sli:
+      latency:
+        metric: %[1]s{service_name="checkout", span_name="POST /checkout", span_kind="SPAN_KIND_SERVER"}
+        threshold: 1500ms
     alerting:
       windows:
         - {severity: page, long: 5m, short: 1m, factor: 14.4}
@@ -131,6 +144,9 @@ func TestARealCollectorStackPagesWithLinksToBadTracesAndResolves(t *testing.T) {
 		})
 	}
 }
+
+// offBoundary is the SLO whose threshold is no bucket boundary.
+const offBoundary = "checkout-latency-off-boundary"
 
 // traffic is a generator of spans whose outcomes the test checks links
 // against.
@@ -219,6 +235,14 @@ func runStack(t *testing.T, v variant) {
 				t.Logf("MEASURED %s: resolved %s after the recovery", s.name, n.Received.Sub(recovery).Round(time.Second))
 				break
 			}
+		}
+	}
+
+	// No bucket has le=1500ms: the SLO cannot be evaluated, and saying so
+	// must never take the form of a burn alert, healthy or not.
+	for _, n := range bw.hook.of(offBoundary) {
+		if n.Kind == "burn" {
+			t.Errorf("%s: a threshold that is no bucket boundary gave a burn notification:%s", offBoundary, describe([]notification{n}))
 		}
 	}
 }
