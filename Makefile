@@ -11,7 +11,7 @@ BUILD_FLAGS ?= -trimpath -ldflags "-s -w"
 
 .PHONY: help
 help: ## Show the targets and what they do.
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build a static burnwatch binary into bin/.
@@ -44,6 +44,10 @@ fuzz: ## A short run of every fuzz target (FUZZTIME each).
 
 .PHONY: test
 test: deps lint unit fuzz ## Everything CI runs: deps, lint, race tests, fuzz.
+
+.PHONY: e2e
+e2e: ## End to end on a real OpenTelemetry Collector (built from Go modules), Prometheus and the daemon.
+	cd e2e/collector && $(GO) vet ./... && BURNWATCH_E2E=1 $(GO) test -count=1 -v -timeout 25m .
 
 .PHONY: bench
 bench: ## Sloth differential test, alert quality and scale suites on real Prometheus; writes bench/results/REPORT.md.

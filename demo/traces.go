@@ -94,12 +94,16 @@ func checkoutWith(id string, start time.Time, authorize time.Duration, o, auth o
 	return b.t
 }
 
-// consumerTrace is one queue message processed by order-consumer: a slow
+// consumerTrace is one order.created message that checkout published at
+// start and order-consumer processed: "process order" starts with the
+// trace (queue.go), so it lasts the message's end-to-end latency. A slow
 // one waits on a row lock in UPDATE stock.
 func consumerTrace(id string, start time.Time, s float64, o outcome) *trace {
 	d := seconds(s)
+	headers := orderMessage(id, start)
 	b := newTraceBuilder(id, start)
-	root := b.add("", "order-consumer", "process order", "SPAN_KIND_CONSUMER", 0, d)
+	root := b.add("", "order-consumer", "process order", "SPAN_KIND_CONSUMER", processStart(headers, start).Sub(start), d)
+	b.note(root, "starts with the trace: the message carries tracestate "+headers.Get("tracestate"))
 	b.add(root, "order-consumer", "SELECT orders", "SPAN_KIND_CLIENT", 2*ms, 6*ms)
 	upd := b.add(root, "order-consumer", "UPDATE stock", "SPAN_KIND_CLIENT", 10*ms, d-20*ms)
 	b.add(root, "order-consumer", "publish order.processed", "SPAN_KIND_PRODUCER", d-8*ms, 5*ms)

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -102,5 +103,21 @@ func TestTickStepsAreRound(t *testing.T) {
 		if got := tickStep(tc.total); got != tc.want {
 			t.Errorf("tickStep(%s) = %s, want %s", tc.total, got, tc.want)
 		}
+	}
+}
+
+func TestAQueueMessageCarriesItsTraceStartToTheConsumer(t *testing.T) {
+	id := traceID(orderConsumer, testStart, 1)
+	tr := consumerTrace(id, testStart, 1.2, typical)
+	root := tr.spans[0]
+	if root.name != "process order" || root.start != 0 || root.duration != 1200*ms {
+		t.Errorf("root span %s [%s, +%s], want process order from the trace's start for 1.2s", root.name, root.start, root.duration)
+	}
+	want := fmt.Sprintf("tracestate bw=t:%d", testStart.UnixNano())
+	if !strings.Contains(root.note, want) {
+		t.Errorf("root span note %q does not show %q", root.note, want)
+	}
+	if got := processStart(orderMessage("not a trace id", testStart), testStart.Add(time.Second)); !got.Equal(testStart.Add(time.Second)) {
+		t.Errorf("a message without a trace starts processing at %s, want the fallback", got)
 	}
 }
