@@ -51,8 +51,10 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 // publish the dashboard's snapshot. The demo and tests call it on simulated
 // time; Run calls it on schedule.
 func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
+	d.cycle.Lock()
+	defer d.cycle.Unlock()
 	d.mu.Lock()
-	slos, q, ev := d.slos, d.querier, d.evaluator
+	slos, q, ev, manager := d.slos, d.querier, d.evaluator, d.manager
 	d.mu.Unlock()
 
 	// No deadline for the whole cycle: each query has its own timeout, and
@@ -63,7 +65,7 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	start := time.Now()
 	res := ev.Evaluate(ctx, q, slos, at)
 	d.metrics.observeCycle(res, time.Since(start))
-	if err := d.manager.Process(ctx, res); err != nil {
+	if err := manager.Process(ctx, res); err != nil {
 		d.log.Error("alert manager", "err", err)
 	}
 	incidents, err := d.store.Incidents(at.Add(-7*24*time.Hour), 200)
