@@ -24,6 +24,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/internal/osfs"
+	"github.com/burnwatch/burnwatch/internal/secret"
 	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
 	"github.com/burnwatch/burnwatch/web"
@@ -93,6 +94,12 @@ type Daemon struct {
 	managerOpts alerting.ManagerOptions
 	receivers   []string // the names of the receivers in use
 
+	// redactor removes every secret value of the configs loaded so far
+	// from logs, errors and what the dashboard shows.
+	redactor     *secret.Redactor
+	secretsMu    sync.Mutex
+	secretValues map[string]bool
+
 	snapshot atomic.Pointer[web.Snapshot]
 	ready    atomic.Bool
 }
@@ -118,7 +125,10 @@ func New(opts Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: store, cfg: cfg, slos: slos, reg: prometheus.NewRegistry()}
+	d := &Daemon{opts: opts, store: store, cfg: cfg, slos: slos, reg: prometheus.NewRegistry(),
+		redactor: secret.NewRedactor(), secretValues: map[string]bool{}}
+	d.redactSecrets(cfg)
+	d.log = slog.New(redactHandler{next: opts.Logger.Handler(), r: d.redactor})
 	d.metrics = newMetrics(d.reg, d)
 	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(d.reg), Logger: d.log, Now: opts.Now})
 	if d.querier, err = d.newQuerier(cfg); err != nil {
@@ -186,7 +196,7 @@ func loadSpecs(cfg *Config, links *slo.LinkTemplate) ([]*slo.SLO, error) {
 
 func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
 	if d.opts.Querier != nil {
-		return d.opts.Querier, nil
+		return redactingQuerier{q: d.opts.Querier, r: d.redactor}, nil
 	}
 	p := cfg.Prometheus
 	opts := prom.HTTPOptions{
@@ -209,7 +219,7 @@ func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: prometheus: %w", cfg.path, err)
 	}
-	return q, nil
+	return redactingQuerier{q: q, r: d.redactor}, nil
 }
 
 func (d *Daemon) buildReceivers(cfg *Config) (map[string]alerting.Receiver, map[string]time.Duration, error) {

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
@@ -72,10 +73,11 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	if err != nil {
 		d.log.Error("read incidents", "err", err)
 	}
-	snap := &web.Snapshot{At: at, Statuses: res.Statuses}
+	snap := &web.Snapshot{At: at, Statuses: slices.Clone(res.Statuses)}
 	for _, i := range incidents {
 		snap.Incidents = append(snap.Incidents, *i)
 	}
+	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)
 	d.ready.Store(true)
 	return res

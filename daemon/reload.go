@@ -28,6 +28,7 @@ func (d *Daemon) reload() error {
 	if err != nil {
 		return err
 	}
+	d.redactSecrets(cfg)
 	slos, err := loadSpecs(cfg, d.opts.TraceLinks)
 	if err != nil {
 		return err
