@@ -23,7 +23,6 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/burnrate"
-	"github.com/burnwatch/burnwatch/internal/osfs"
 	"github.com/burnwatch/burnwatch/internal/secret"
 	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
@@ -179,19 +178,6 @@ func extraNames(extra map[string]alerting.Receiver) []string {
 		names = append(names, name)
 	}
 	return names
-}
-
-func loadSpecs(cfg *Config, links *slo.LinkTemplate) ([]*slo.SLO, error) {
-	set, diags := slo.Load(osfs.FS{}, cfg.Specs...)
-	if len(diags) > 0 {
-		return nil, fmt.Errorf("specs: %d problems:\n%w", len(diags), diags)
-	}
-	if links != nil {
-		for _, s := range set.SLOs {
-			s.Traces.Link = links
-		}
-	}
-	return set.SLOs, nil
 }
 
 func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -13,14 +14,20 @@ import (
 // are logged with their places, and burnwatch_config_last_reload_successful
 // says 0. A good reload applies every setting except restartSettings, which
 // it logs and counts and leaves at their running values.
+//
+// A spec file with problems keeps its last good SLOs while the config and
+// the other files apply; the reload is then reported failed as well, with
+// the problems, until the file is fixed.
 func (d *Daemon) Reload() error {
 	err := d.reload()
 	d.metrics.reloadOK(err == nil)
-	if err != nil {
+	switch {
+	case errors.Is(err, errSpecsKept):
+		d.log.Error("reload applied except for the spec files with problems, which keep their last good SLOs", "err", err)
+	case err != nil:
 		d.log.Error("reload failed; keeping the last good config and specs", "err", err)
-		return err
 	}
-	return nil
+	return err
 }
 
 func (d *Daemon) reload() error {
@@ -29,9 +36,12 @@ func (d *Daemon) reload() error {
 		return err
 	}
 	d.redactSecrets(cfg)
-	slos, err := loadSpecs(cfg, d.opts.TraceLinks)
-	if err != nil {
-		return err
+	d.mu.Lock()
+	old, last := d.cfg, d.slos
+	d.mu.Unlock()
+	slos, specProblems, ok := reloadSpecs(cfg, d.opts.TraceLinks, last)
+	if !ok {
+		return specProblems
 	}
 	q, err := d.newQuerier(cfg)
 	if err != nil {
@@ -41,9 +51,6 @@ func (d *Daemon) reload() error {
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfg.path, err)
 	}
-	d.mu.Lock()
-	old := d.cfg
-	d.mu.Unlock()
 	changed := changedSettings(old, cfg)
 	for _, path := range changed {
 		if restartSettings[path] {
@@ -89,5 +96,5 @@ func (d *Daemon) reload() error {
 	d.disp.SetReceivers(receivers)
 	d.handler.h.Store(handler)
 	d.log.Info("reloaded config and specs", "changed", changed, "slos", len(slos))
-	return nil
+	return specProblems
 }
