@@ -78,14 +78,19 @@ type RouteConfig struct {
 	Continue  bool     `yaml:"continue"`
 }
 
-// WebConfig protects the dashboard.
+// WebConfig protects the dashboard, its API and /metrics.
 type WebConfig struct {
 	BearerToken secret.Secret `yaml:"bearer_token"`
 	BasicAuth   *struct {
 		Username string        `yaml:"username"`
 		Password secret.Secret `yaml:"password"`
 	} `yaml:"basic_auth"`
+	// MetricsAuth false leaves /metrics open when the rest asks for
+	// credentials, for a scraper that has none; default true.
+	MetricsAuth *bool `yaml:"metrics_auth"`
 }
+
+func (w WebConfig) metricsAuth() bool { return w.MetricsAuth == nil || *w.MetricsAuth }
 
 // Duration is a Prometheus duration in YAML: 30s, 5m, 4h, 1d.
 type Duration time.Duration

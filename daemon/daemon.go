@@ -92,6 +92,7 @@ type Daemon struct {
 	manager     *alerting.Manager
 	managerOpts alerting.ManagerOptions
 	receivers   []string // the names of the receivers in use
+	listenAddr  string   // where Run serves, once it does
 
 	// redactor removes every secret value of the configs loaded so far
 	// from logs, errors and what the dashboard shows.
@@ -101,6 +102,9 @@ type Daemon struct {
 
 	snapshot atomic.Pointer[web.Snapshot]
 	ready    atomic.Bool
+	// failedCycles counts the last cycles in a row in which every query
+	// failed, for /readyz.
+	failedCycles atomic.Int64
 }
 
 // New loads the config and the specs and opens the store. Any problem is an
@@ -277,6 +281,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.opts.Listening != nil {
 		d.opts.Listening <- ln.Addr().String()
 	}
+	d.mu.Lock()
+	d.listenAddr = ln.Addr().String()
+	d.mu.Unlock()
+	d.warnIfOpen(d.cfg, ln.Addr().String())
 	d.log.Info("burnwatch listening", "address", ln.Addr().String(), "slos", len(d.slos), "evaluation_interval", time.Duration(d.cfg.EvaluationInterval))
 
 	var wg sync.WaitGroup

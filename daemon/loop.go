@@ -79,6 +79,11 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	}
 	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)
+	if res.Queries > 0 && res.QueryErrors == res.Queries {
+		d.failedCycles.Add(1)
+	} else {
+		d.failedCycles.Store(0)
+	}
 	d.ready.Store(true)
 	return res
 }

@@ -67,6 +67,12 @@ func (d *Daemon) reload() error {
 			return fmt.Errorf("config %s: web: %w", cfg.path, err)
 		}
 		handler = &h
+		d.mu.Lock()
+		addr := d.listenAddr
+		d.mu.Unlock()
+		if addr != "" {
+			d.warnIfOpen(cfg, addr)
+		}
 	}
 
 	opts := d.managerOptions(cfg, resend)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gopkg.in/yaml.v3"
 
 	"github.com/burnwatch/burnwatch/slo"
@@ -64,6 +65,7 @@ func (b *lockedBuffer) String() string {
 }
 
 func newReloadHarness(t *testing.T) *reloadHarness {
+	t.Setenv("BURNWATCH_TEST_WEB_TOKEN", "web-token-1")
 	h := &reloadHarness{t: t, dir: t.TempDir(), prom: newFakeProm(t), tls: newFakePromTLS(t)}
 	for _, d := range []string{"specs", "specs2"} {
 		if err := os.Mkdir(filepath.Join(h.dir, d), 0o700); err != nil {
@@ -146,9 +148,10 @@ func (h *reloadHarness) get(path, user, password string) int {
 	return rec.Code
 }
 
+// metrics reads the daemon's /metrics page past any web auth.
 func (h *reloadHarness) metrics() string {
 	rec := httptest.NewRecorder()
-	h.d.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	promhttp.HandlerFor(h.d.reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	return string(body)
 }
@@ -422,6 +425,11 @@ func settingRows(t *testing.T) map[string]settingRow {
 			observe: func(h *reloadHarness) error {
 				return want("GET / without a token", h.get("/", "", ""), http.StatusUnauthorized)
 			},
+		},
+		"web.metrics_auth": {
+			base:    func(h *reloadHarness) { h.set("web.bearer_token", map[string]any{"env": "BURNWATCH_TEST_WEB_TOKEN"}) },
+			value:   constant(false),
+			observe: func(h *reloadHarness) error { return want("GET /metrics without a token", h.get("/metrics", "", ""), http.StatusOK) },
 		},
 		"web.basic_auth.username": {
 			base: func(h *reloadHarness) {

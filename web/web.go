@@ -144,7 +144,7 @@ func newServer(opts Options) (*server, error) {
 // the dashboard's own routes read-only.
 func (s *server) router() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders, s.opts.Auth.middleware)
+	r.Use(securityHeaders, s.opts.Auth.Protect)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 	routes := func(r chi.Router) {
