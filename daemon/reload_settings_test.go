@@ -427,9 +427,11 @@ func settingRows(t *testing.T) map[string]settingRow {
 			},
 		},
 		"web.metrics_auth": {
-			base:    func(h *reloadHarness) { h.set("web.bearer_token", map[string]any{"env": "BURNWATCH_TEST_WEB_TOKEN"}) },
-			value:   constant(false),
-			observe: func(h *reloadHarness) error { return want("GET /metrics without a token", h.get("/metrics", "", ""), http.StatusOK) },
+			base:  func(h *reloadHarness) { h.set("web.bearer_token", map[string]any{"env": "BURNWATCH_TEST_WEB_TOKEN"}) },
+			value: constant(false),
+			observe: func(h *reloadHarness) error {
+				return want("GET /metrics without a token", h.get("/metrics", "", ""), http.StatusOK)
+			},
 		},
 		"web.basic_auth.username": {
 			base: func(h *reloadHarness) {
