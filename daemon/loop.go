@@ -16,19 +16,32 @@ import (
 func (d *Daemon) loop(ctx context.Context) {
 	for {
 		interval := d.interval()
-		next := time.Now().Truncate(interval).Add(interval)
+		next := nextCycle(time.Now(), interval)
 		if !sleepUntil(ctx, next) {
 			return
 		}
 		d.Evaluate(ctx, next)
-		if late := time.Since(next); late > interval {
-			missed := int(late/interval) - 1
-			if missed > 0 {
-				d.metrics.missed.Add(float64(missed))
-				d.log.Warn("evaluation overran its interval; cycles skipped", "missed", missed, "took", late.Round(time.Millisecond))
-			}
+		if missed := missedCycles(next, time.Now(), interval); missed > 0 {
+			d.metrics.missed.Add(float64(missed))
+			d.log.Warn("evaluation overran its interval; cycles skipped", "missed", missed, "took", time.Since(next).Round(time.Millisecond))
 		}
 	}
+}
+
+// nextCycle is the first multiple of the interval after now.
+func nextCycle(now time.Time, interval time.Duration) time.Time {
+	return now.Truncate(interval).Add(interval)
+}
+
+// missedCycles is how many scheduled instants a cycle that was due at
+// scheduled and ended at finished has run over: the multiples of the
+// interval after scheduled, up to finished included, which nextCycle then
+// skips.
+func missedCycles(scheduled, finished time.Time, interval time.Duration) int {
+	if finished.Before(scheduled) {
+		return 0
+	}
+	return int(nextCycle(finished, interval).Sub(scheduled)/interval) - 1
 }
 
 func (d *Daemon) interval() time.Duration {
@@ -65,7 +78,9 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	// would throw the tiles away and fail the same way every cycle.
 	start := time.Now()
 	res := ev.Evaluate(ctx, q, slos, at)
-	d.metrics.observeCycle(res, time.Since(start))
+	// The cycle's duration covers the alert lifecycle and the snapshot too:
+	// what delays an alert is everything a cycle does.
+	defer func() { d.metrics.observeCycle(res, time.Since(start)) }()
 	if err := manager.Process(ctx, res); err != nil {
 		d.log.Error("alert manager", "err", err)
 	}

@@ -24,7 +24,7 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer, d *Daemon) *metrics {
 	m := &metrics{
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "burnwatch_evaluation_duration_seconds", Help: "Time one evaluation cycle took.",
+			Name: "burnwatch_evaluation_duration_seconds", Help: "Time one evaluation cycle took: queries, alert lifecycle and dashboard snapshot.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
 		}),
 		queries:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "burnwatch_queries_per_cycle", Help: "Queries sent by the last evaluation cycle."}),
