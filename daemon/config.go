@@ -57,12 +57,28 @@ type PrometheusConfig struct {
 
 // AlertingConfig tunes the alert lifecycle.
 type AlertingConfig struct {
-	RepeatInterval  Duration `yaml:"repeat_interval"`
-	FailingCycles   int      `yaml:"failing_cycles"`
-	FailingSeverity string   `yaml:"failing_severity"`
-	NoDataAfter     Duration `yaml:"no_data_after"`
-	Exemplars       *bool    `yaml:"exemplars"`
-	MaxTraces       int      `yaml:"max_traces"`
+	RepeatInterval  Duration  `yaml:"repeat_interval"`
+	FailingCycles   int       `yaml:"failing_cycles"`
+	FailingSeverity string    `yaml:"failing_severity"`
+	NoDataAfter     *Duration `yaml:"no_data_after"`
+	Exemplars       *bool     `yaml:"exemplars"`
+	MaxTraces       int       `yaml:"max_traces"`
+}
+
+// defaultNoDataAfter is how long an SLO may have no data before a no-data
+// incident opens, when alerting.no_data_after is not set.
+const defaultNoDataAfter = 10 * time.Minute
+
+// noDataAfter is the alert manager's NoDataAfter: the default when unset,
+// and a negative value, which turns no-data incidents off, for 0s.
+func (a AlertingConfig) noDataAfter() time.Duration {
+	switch {
+	case a.NoDataAfter == nil:
+		return defaultNoDataAfter
+	case *a.NoDataAfter <= 0:
+		return -1
+	}
+	return time.Duration(*a.NoDataAfter)
 }
 
 // RouteConfig is one route: which notifications go to which receivers.

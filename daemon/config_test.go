@@ -91,3 +91,25 @@ func TestASecretFileMustBeASmallRegularFile(t *testing.T) {
 		}
 	}
 }
+
+func TestNoDataAlertsDefaultToTenMinutes(t *testing.T) {
+	cases := []struct {
+		name, setting string
+		want          time.Duration
+	}{
+		{"unset", "", 10 * time.Minute},
+		{"set", "alerting: {no_data_after: 5m}\n", 5 * time.Minute},
+		{"0s turns them off", "alerting: {no_data_after: 0s}\n", -1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := LoadConfig(writeConfig(t, "prometheus: {url: http://127.0.0.1:9090}\nspecs: [specs]\n"+c.setting))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Alerting.noDataAfter(); got != c.want {
+				t.Errorf("no data after %s, want %s", got, c.want)
+			}
+		})
+	}
+}

@@ -168,7 +168,7 @@ func (d *Daemon) managerOptions(cfg *Config, resend map[string]time.Duration) al
 		RepeatInterval:  time.Duration(cfg.Alerting.RepeatInterval),
 		FailingCycles:   cfg.Alerting.FailingCycles,
 		FailingSeverity: cfg.Alerting.FailingSeverity,
-		NoDataAfter:     time.Duration(cfg.Alerting.NoDataAfter),
+		NoDataAfter:     cfg.Alerting.noDataAfter(),
 		MaxTraces:       cfg.Alerting.MaxTraces,
 		DashboardURL:    dashboardURL(cfg.ExternalURL),
 		Queued:          d.disp.Wake,
