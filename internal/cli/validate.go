@@ -24,10 +24,13 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	format := fl.String("format", "text", "output format: text or json")
+	config := fl.String("config", "", "check this burnwatch.yaml instead of spec files")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: burnwatch validate [--format text|json] PATH...\n\n"+
-			"Checks spec files and directories (recursively, *.yaml and *.yml). Exits 0\n"+
-			"when every SLO is valid, 1 when any problem is found, 2 on a usage error.\n\n")
+		fmt.Fprint(stderr, "Usage: burnwatch validate [--format text|json] PATH...\n"+
+			"       burnwatch validate [--format text|json] --config burnwatch.yaml\n\n"+
+			"Checks spec files and directories (recursively, *.yaml and *.yml), or a\n"+
+			"config file with its secrets. Exits 0 when everything is valid, 1 when any\n"+
+			"problem is found, 2 on a usage error.\n\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -36,6 +39,13 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "burnwatch validate: --format %q is neither text nor json\n", *format)
 		return exitUsage
+	}
+	if *config != "" {
+		if fl.NArg() > 0 {
+			fmt.Fprintln(stderr, "burnwatch validate: give --config or spec paths, not both")
+			return exitUsage
+		}
+		return validateConfig(*config, *format, stdout, stderr)
 	}
 	if fl.NArg() == 0 {
 		fmt.Fprintln(stderr, "burnwatch validate: name at least one spec file or directory")
