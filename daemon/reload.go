@@ -52,12 +52,6 @@ func (d *Daemon) reload() error {
 		return fmt.Errorf("config %s: %w", cfg.path, err)
 	}
 	changed := changedSettings(old, cfg)
-	for _, path := range changed {
-		if restartSettings[path] {
-			d.log.Warn("config setting changed; it takes effect at the next restart", "setting", path)
-			d.metrics.restartRequired.WithLabelValues(path).Inc()
-		}
-	}
 	// The running values stay, so that the config in use says what runs.
 	cfg.ListenAddress, cfg.DataDir = old.ListenAddress, old.DataDir
 	var handler = d.handler.h.Load()
@@ -101,6 +95,12 @@ func (d *Daemon) reload() error {
 	d.mu.Unlock()
 	d.disp.SetReceivers(receivers)
 	d.handler.h.Store(handler)
+	for _, path := range changed {
+		if restartSettings[path] {
+			d.log.Warn("config setting changed; it takes effect at the next restart", "setting", path)
+			d.metrics.restartRequired.WithLabelValues(path).Inc()
+		}
+	}
 	d.log.Info("reloaded config and specs", "changed", changed, "slos", len(slos))
 	return specProblems
 }
