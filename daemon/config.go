@@ -260,10 +260,15 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 		path := fmt.Sprintf("receivers[%d]", i)
 		if err := r.resolve(dir); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
-				// "slack.webhook_url: …" is placed at that setting.
-				if sub, msg, ok := strings.Cut(line, ": "); ok && check.nodes[path+"."+sub] != nil {
-					fail(path+"."+sub, "%s", msg)
-				} else {
+				// "slack.webhook_url: …" or "receivers[0].slack.webhook_url:
+				// …" is placed at that setting.
+				setting, msg, _ := strings.Cut(line, ": ")
+				switch {
+				case check.nodes[path+"."+setting] != nil:
+					fail(path+"."+setting, "%s", msg)
+				case strings.HasPrefix(setting, path) && check.nodes[setting] != nil:
+					fail(setting, "%s", msg)
+				default:
 					fail(path, "%s", line)
 				}
 			}
