@@ -1,12 +1,12 @@
 package daemon
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -57,12 +57,31 @@ type PrometheusConfig struct {
 
 // AlertingConfig tunes the alert lifecycle.
 type AlertingConfig struct {
-	RepeatInterval  Duration `yaml:"repeat_interval"`
-	FailingCycles   int      `yaml:"failing_cycles"`
-	FailingSeverity string   `yaml:"failing_severity"`
-	NoDataAfter     Duration `yaml:"no_data_after"`
-	Exemplars       *bool    `yaml:"exemplars"`
-	MaxTraces       int      `yaml:"max_traces"`
+	RepeatInterval  Duration  `yaml:"repeat_interval"`
+	FailingCycles   int       `yaml:"failing_cycles"`
+	FailingSeverity string    `yaml:"failing_severity"`
+	NoDataAfter     *Duration `yaml:"no_data_after"`
+	Exemplars       *bool     `yaml:"exemplars"`
+	MaxTraces       int       `yaml:"max_traces"`
+	// Retention is how long resolved incidents are kept before they are
+	// pruned (default 720h).
+	Retention Duration `yaml:"retention"`
+}
+
+// defaultNoDataAfter is how long an SLO may have no data before a no-data
+// incident opens, when alerting.no_data_after is not set.
+const defaultNoDataAfter = 10 * time.Minute
+
+// noDataAfter is the alert manager's NoDataAfter: the default when unset,
+// and a negative value, which turns no-data incidents off, for 0s.
+func (a AlertingConfig) noDataAfter() time.Duration {
+	switch {
+	case a.NoDataAfter == nil:
+		return defaultNoDataAfter
+	case *a.NoDataAfter <= 0:
+		return -1
+	}
+	return time.Duration(*a.NoDataAfter)
 }
 
 // RouteConfig is one route: which notifications go to which receivers.
@@ -78,20 +97,28 @@ type RouteConfig struct {
 	Continue  bool     `yaml:"continue"`
 }
 
-// WebConfig protects the dashboard.
+// WebConfig protects the dashboard, its API and /metrics.
 type WebConfig struct {
 	BearerToken secret.Secret `yaml:"bearer_token"`
 	BasicAuth   *struct {
 		Username string        `yaml:"username"`
 		Password secret.Secret `yaml:"password"`
 	} `yaml:"basic_auth"`
+	// MetricsAuth false leaves /metrics open when the rest asks for
+	// credentials, for a scraper that has none; default true.
+	MetricsAuth *bool `yaml:"metrics_auth"`
 }
+
+func (w WebConfig) metricsAuth() bool { return w.MetricsAuth == nil || *w.MetricsAuth }
 
 // Duration is a Prometheus duration in YAML: 30s, 5m, 4h, 1d.
 type Duration time.Duration
 
 // UnmarshalYAML parses a Prometheus duration.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a duration like 30s, 5m or 1d, not %s", n.Line, describe(n))
+	}
 	v, err := model.ParseDuration(n.Value)
 	if err != nil {
 		return fmt.Errorf("line %d: %q is not a duration like 30s, 5m or 1d", n.Line, n.Value)
@@ -111,19 +138,56 @@ func LoadConfig(path string, extraReceivers ...string) (*Config, error) {
 	return ParseConfig(path, data, extraReceivers...)
 }
 
-// ParseConfig parses config text read from path.
+// ParseConfig parses config text read from path. Its error, if any, is an
+// slo.Diagnostics with every problem of the config, one per line as
+// path:line:col: message, the form spec problems take.
 func ParseConfig(path string, data []byte, extraReceivers ...string) (*Config, error) {
+	check := newConfigCheck(path)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		check.syntaxProblem(err)
+		return nil, check.diags
+	}
 	cfg := &Config{path: path}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+	broken := map[string]bool{}
+	if len(doc.Content) > 0 {
+		root := doc.Content[0]
+		check.shape(root, reflect.TypeFor[Config](), "")
+		if root.Kind != yaml.MappingNode {
+			return nil, check.diags
+		}
+		// Each top-level setting is decoded on its own, so that one with a
+		// problem leaves the others to be validated.
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			name := root.Content[i].Value
+			field := configField(cfg, name)
+			if !field.IsValid() {
+				continue
+			}
+			if err := root.Content[i+1].Decode(field.Addr().Interface()); err != nil {
+				broken[name] = true
+			}
+		}
 	}
 	cfg.defaults()
-	if err := cfg.validate(extraReceivers); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+	cfg.validate(extraReceivers, check, broken)
+	if len(check.diags) > 0 {
+		check.diags.Sort()
+		return nil, check.diags
 	}
 	return cfg, nil
+}
+
+// configField is the field of cfg that the top-level setting name decodes
+// into, or the zero Value.
+func configField(cfg *Config, name string) reflect.Value {
+	v := reflect.ValueOf(cfg).Elem()
+	for i := range v.NumField() {
+		if tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ","); tag == name && name != "" {
+			return v.Field(i)
+		}
+	}
+	return reflect.Value{}
 }
 
 func (c *Config) defaults() {
@@ -153,85 +217,106 @@ func relTo(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-// validate checks the config and resolves its secrets.
-func (c *Config) validate(extraReceivers []string) error {
+// validate checks the config's values and resolves its secrets. It skips
+// the checks that would only repeat a problem of a broken top-level setting
+// (one that did not decode).
+func (c *Config) validate(extraReceivers []string, check *configCheck, broken map[string]bool) {
 	dir := filepath.Dir(c.path)
-	var errs []error
-	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if u, err := url.Parse(c.Prometheus.URL); c.Prometheus.URL == "" || err != nil || u.Host == "" {
-		fail("prometheus.url %q is not an absolute URL", c.Prometheus.URL)
-	}
-	if c.Prometheus.BearerToken.Set() {
-		if err := c.Prometheus.BearerToken.Resolve(dir); err != nil {
-			fail("prometheus.bearer_token: %w", err)
+	fail := func(path, format string, args ...any) { check.at(path, fmt.Sprintf(format, args...)) }
+	resolve := func(path string, s *secret.Secret) {
+		if err := s.Resolve(dir); err != nil {
+			fail(path, "%v", err)
 		}
 	}
-	if ba := c.Prometheus.BasicAuth; ba != nil {
-		if err := ba.Password.Resolve(dir); err != nil {
-			fail("prometheus.basic_auth.password: %w", err)
+	if !broken["prometheus"] {
+		if u, err := url.Parse(c.Prometheus.URL); c.Prometheus.URL == "" || err != nil || u.Host == "" {
+			fail("prometheus.url", "%q is not an absolute URL", c.Prometheus.URL)
+		}
+		if c.Prometheus.BearerToken.Set() {
+			resolve("prometheus.bearer_token", &c.Prometheus.BearerToken)
+		}
+		if ba := c.Prometheus.BasicAuth; ba != nil {
+			resolve("prometheus.basic_auth.password", &ba.Password)
 		}
 	}
-	if len(c.Specs) == 0 {
-		fail("specs: name at least one spec file or directory")
+	if len(c.Specs) == 0 && !broken["specs"] {
+		fail("specs", "name at least one spec file or directory")
 	}
-	if time.Duration(c.EvaluationInterval) < time.Second {
-		fail("evaluation_interval %s is shorter than 1s", time.Duration(c.EvaluationInterval))
+	if time.Duration(c.EvaluationInterval) < time.Second && !broken["evaluation_interval"] {
+		fail("evaluation_interval", "%s is shorter than 1s", time.Duration(c.EvaluationInterval))
 	}
-	if u, err := url.Parse(c.ExternalURL); err != nil || u.Scheme == "" || u.Host == "" {
-		fail("external_url %q is not an absolute URL", c.ExternalURL)
+	if u, err := url.Parse(c.ExternalURL); (err != nil || u.Scheme == "" || u.Host == "") && !broken["external_url"] {
+		fail("external_url", "%q is not an absolute URL", c.ExternalURL)
 	}
 	if s := c.Alerting.FailingSeverity; s != "" && s != "page" && s != "ticket" {
-		fail("alerting.failing_severity %q is neither page nor ticket", s)
+		fail("alerting.failing_severity", "%q is neither page nor ticket", s)
 	}
 	names := map[string]bool{}
 	for _, n := range extraReceivers {
 		names[n] = true
 	}
 	for i := range c.Receivers {
-		r := &c.Receivers[i]
-		if err := r.resolve(dir, fmt.Sprintf("receivers[%d]", i)); err != nil {
-			errs = append(errs, err)
+		if broken["receivers"] {
+			break // a list that did not decode has no receivers to check
 		}
-		if names[r.Name] {
-			fail("receivers[%d]: the name %q is used twice (or by a built-in receiver)", i, r.Name)
+		r := &c.Receivers[i]
+		path := fmt.Sprintf("receivers[%d]", i)
+		if err := r.resolve(dir, path); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				// "slack.webhook_url: …" or "receivers[0].slack.webhook_url:
+				// …" is placed at that setting.
+				setting, msg, _ := strings.Cut(line, ": ")
+				switch {
+				case check.nodes[path+"."+setting] != nil:
+					fail(path+"."+setting, "%s", msg)
+				case strings.HasPrefix(setting, path) && check.nodes[setting] != nil:
+					fail(setting, "%s", msg)
+				default:
+					fail(path, "%s", line)
+				}
+			}
+		}
+		if names[r.Name] && r.Name != "" {
+			fail(path+".name", "the name %q is used twice (or by a built-in receiver)", r.Name)
 		}
 		names[r.Name] = true
 	}
 	known := func(where string, list []string) {
-		for _, n := range list {
+		if broken["receivers"] {
+			return // the names are not known
+		}
+		for i, n := range list {
 			if !names[n] {
-				fail("%s: unknown receiver %q", where, n)
+				fail(fmt.Sprintf("%s[%d]", where, i), "unknown receiver %q", n)
 			}
 		}
 	}
 	for i, r := range c.Routes {
+		path := fmt.Sprintf("routes[%d]", i)
 		if len(r.Receivers) == 0 {
-			fail("routes[%d]: no receivers", i)
+			fail(path+".receivers", "no receivers")
 		}
-		known(fmt.Sprintf("routes[%d]", i), r.Receivers)
-		for _, k := range r.Match.Kinds {
+		known(path+".receivers", r.Receivers)
+		for j, k := range r.Match.Kinds {
 			switch alerting.Kind(k) {
 			case alerting.KindBurn, alerting.KindNoData, alerting.KindEvaluationFailing:
 			default:
-				fail("routes[%d]: unknown kind %q (want burn, no_data or evaluation_failing)", i, k)
+				fail(fmt.Sprintf("%s.match.kinds[%d]", path, j), "unknown kind %q (want burn, no_data or evaluation_failing)", k)
 			}
 		}
 	}
 	known("default_receivers", c.DefaultReceivers)
-	if len(names) > 0 && len(c.DefaultReceivers) == 0 && !hasCatchAll(c.Routes) {
-		fail("default_receivers: name the receivers of notifications no route matches")
+	if len(names) > 0 && len(c.DefaultReceivers) == 0 && !hasCatchAll(c.Routes) && !broken["routes"] && !broken["default_receivers"] {
+		fail("default_receivers", "name the receivers of notifications no route matches")
 	}
-	if c.Web.BearerToken.Set() {
-		if err := c.Web.BearerToken.Resolve(dir); err != nil {
-			fail("web.bearer_token: %w", err)
+	if !broken["web"] {
+		if c.Web.BearerToken.Set() {
+			resolve("web.bearer_token", &c.Web.BearerToken)
+		}
+		if ba := c.Web.BasicAuth; ba != nil {
+			resolve("web.basic_auth.password", &ba.Password)
 		}
 	}
-	if ba := c.Web.BasicAuth; ba != nil {
-		if err := ba.Password.Resolve(dir); err != nil {
-			fail("web.basic_auth.password: %w", err)
-		}
-	}
-	return errors.Join(errs...)
 }
 
 func hasCatchAll(routes []RouteConfig) bool {

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,33 +43,41 @@ func TestTheExampleConfigLoads(t *testing.T) {
 	}
 }
 
-func TestBadConfigsSayWhatIsWrongAndWhere(t *testing.T) {
-	base := "prometheus: {url: http://127.0.0.1:9090}\nspecs: [specs]\n"
-	tests := []struct {
-		name, text, want string
-	}{
-		{"an unknown field", base + "evaluation_intervall: 30s\n", "line 3: field evaluation_intervall not found"},
-		{"an inline secret", base + "receivers:\n  - name: s\n    slack: {webhook_url: https://hooks.example.com/x}\ndefault_receivers: [s]\n",
-			"a secret must not be written in the config"},
-		{"a missing environment variable", base + "receivers:\n  - name: s\n    slack: {webhook_url: {env: BURNWATCH_TEST_UNSET_VARIABLE}}\ndefault_receivers: [s]\n",
-			`receivers[0].slack.webhook_url: environment variable BURNWATCH_TEST_UNSET_VARIABLE is not set`},
-		{"a route to an unknown receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\nroutes:\n  - receivers: [nope]\ndefault_receivers: [s]\n",
-			`routes[0]: unknown receiver "nope"`},
-		{"two kinds in one receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\n    pagerduty: {routing_key: {env: HOME}}\ndefault_receivers: [s]\n",
-			"set exactly one of slack, pagerduty, webhook and alertmanager (got 2)"},
-		{"no default receiver", base + "receivers:\n  - name: s\n    webhook: {url: {env: HOME}}\n", "default_receivers: name the receivers"},
-		{"a bad duration", base + "evaluation_interval: soon\n", `"soon" is not a duration`},
-		{"no prometheus", "specs: [specs]\n", `prometheus.url "" is not an absolute URL`},
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/config")
+
+// TestBadConfigsSayEveryProblemAndWhere loads every config of
+// testdata/config: each is invalid, and its error must be exactly its
+// .golden file, every problem as path:line:col: message in YAML terms.
+func TestBadConfigsSayEveryProblemAndWhere(t *testing.T) {
+	t.Setenv("BURNWATCH_TEST_HOOK_URL", "http://127.0.0.1:1/hook")
+	files, err := filepath.Glob(filepath.Join("testdata", "config", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test configs: %v", err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := writeConfig(t, tt.text)
-			_, err := LoadConfig(path)
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
+			_, err := LoadConfig(file)
 			if err == nil {
 				t.Fatal("loaded without error")
 			}
-			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %q does not say %q and name %s", err, tt.want, path)
+			got := err.Error() + "\n"
+			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("error:\n%s\nwant:\n%s", got, want)
+			}
+			for _, goType := range []string{"struct {", "daemon.", "secret.Secret", "not found in type", "!!"} {
+				if strings.Contains(got, goType) {
+					t.Errorf("the error speaks of Go types (%q)", goType)
+				}
 			}
 		})
 	}
@@ -89,5 +98,27 @@ func TestASecretFileMustBeASmallRegularFile(t *testing.T) {
 		if _, err := LoadConfig(path); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("secret file %s: error %v, want one saying it is not a regular file", file, err)
 		}
+	}
+}
+
+func TestNoDataAlertsDefaultToTenMinutes(t *testing.T) {
+	cases := []struct {
+		name, setting string
+		want          time.Duration
+	}{
+		{"unset", "", 10 * time.Minute},
+		{"set", "alerting: {no_data_after: 5m}\n", 5 * time.Minute},
+		{"0s turns them off", "alerting: {no_data_after: 0s}\n", -1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := LoadConfig(writeConfig(t, "prometheus: {url: http://127.0.0.1:9090}\nspecs: [specs]\n"+c.setting))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Alerting.noDataAfter(); got != c.want {
+				t.Errorf("no data after %s, want %s", got, c.want)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,7 +23,8 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/burnrate"
-	"github.com/burnwatch/burnwatch/internal/osfs"
+	"github.com/burnwatch/burnwatch/datacheck"
+	"github.com/burnwatch/burnwatch/internal/secret"
 	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
 	"github.com/burnwatch/burnwatch/web"
@@ -32,6 +34,7 @@ import (
 type Querier interface {
 	burnrate.Querier
 	prom.ExemplarAPI
+	datacheck.Source
 }
 
 // Options configure a Daemon.
@@ -70,21 +73,40 @@ type Daemon struct {
 	opts    Options
 	log     *slog.Logger
 	store   *alerting.Store
+	reg     *prometheus.Registry
 	metrics *metrics
 	disp    *alerting.Dispatcher
-	manager *alerting.Manager
-	handler http.Handler
+	handler swapHandler
 
-	// mu guards the loaded set: config, SLOs, querier and evaluator. A
-	// reload builds a new set and swaps it in whole.
-	mu        sync.Mutex
-	cfg       *Config
-	slos      []*slo.SLO
-	querier   Querier
-	evaluator *burnrate.Evaluator
+	// cycle serializes evaluation cycles with the part of a reload that
+	// replaces the alert manager, so that no cycle's changes fall between
+	// two managers.
+	cycle sync.Mutex
+
+	// mu guards the loaded set: config, SLOs, querier, evaluator and alert
+	// manager with the options it runs with. A reload builds a new set and
+	// swaps it in whole.
+	mu          sync.Mutex
+	cfg         *Config
+	slos        []*slo.SLO
+	querier     Querier
+	evaluator   *burnrate.Evaluator
+	manager     *alerting.Manager
+	managerOpts alerting.ManagerOptions
+	receivers   []string // the names of the receivers in use
+	listenAddr  string   // where Run serves, once it does
+
+	// redactor removes every secret value of the configs loaded so far
+	// from logs, errors and what the dashboard shows.
+	redactor     *secret.Redactor
+	secretsMu    sync.Mutex
+	secretValues map[string]bool
 
 	snapshot atomic.Pointer[web.Snapshot]
 	ready    atomic.Bool
+	// failedCycles counts the last cycles in a row in which every query
+	// failed, for /readyz.
+	failedCycles atomic.Int64
 }
 
 // New loads the config and the specs and opens the store. Any problem is an
@@ -108,42 +130,54 @@ func New(opts Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: store, cfg: cfg, slos: slos}
-	reg := prometheus.NewRegistry()
-	d.metrics = newMetrics(reg, d)
-	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(reg), Logger: d.log, Now: opts.Now})
+	d := &Daemon{opts: opts, store: store, cfg: cfg, slos: slos, reg: prometheus.NewRegistry(),
+		redactor: secret.NewRedactor(), secretValues: map[string]bool{}}
+	d.redactSecrets(cfg)
+	d.log = slog.New(redactHandler{next: opts.Logger.Handler(), r: d.redactor})
+	d.metrics = newMetrics(d.reg, d)
+	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(d.reg), Logger: d.log, Now: opts.Now, Redact: d.redactor.Redact})
 	if d.querier, err = d.newQuerier(cfg); err != nil {
 		store.Close()
 		return nil, err
 	}
 	d.evaluator = burnrate.NewEvaluator(burnrate.Options{})
-	receivers, resend, err := d.receivers(cfg)
+	receivers, resend, err := d.buildReceivers(cfg)
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("config %s: %w", cfg.path, err)
 	}
 	d.disp.SetReceivers(receivers)
-	d.manager, err = alerting.NewManager(alerting.ManagerOptions{
-		Store: store, Router: cfg.router(), Resend: resend, Exemplars: d.exemplars(),
-		RepeatInterval:  time.Duration(cfg.Alerting.RepeatInterval),
-		FailingCycles:   cfg.Alerting.FailingCycles,
-		FailingSeverity: slo.Severity(cfg.Alerting.FailingSeverity),
-		NoDataAfter:     time.Duration(cfg.Alerting.NoDataAfter),
-		MaxTraces:       cfg.Alerting.MaxTraces,
-		DashboardURL:    dashboardURL(cfg.ExternalURL),
-		Queued:          d.disp.Wake,
-		Logger:          d.log,
-	})
+	d.receivers = receiverNames(receivers)
+	d.managerOpts = d.managerOptions(cfg, resend)
+	if d.manager, err = alerting.NewManager(d.managerOpts); err != nil {
+		store.Close()
+		return nil, err
+	}
+	h, err := d.newHandler(cfg)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	if d.handler, err = d.newHandler(reg); err != nil {
-		store.Close()
-		return nil, err
-	}
+	d.handler.set(h)
 	d.metrics.reloadOK(true)
 	return d, nil
+}
+
+// managerOptions are the alert manager's options for a config.
+func (d *Daemon) managerOptions(cfg *Config, resend map[string]time.Duration) alerting.ManagerOptions {
+	return alerting.ManagerOptions{
+		Store: d.store, Router: cfg.router(), Resend: resend, Exemplars: d.exemplars(cfg),
+		RepeatInterval:  time.Duration(cfg.Alerting.RepeatInterval),
+		FailingCycles:   cfg.Alerting.FailingCycles,
+		FailingSeverity: slo.Severity(cfg.Alerting.FailingSeverity),
+		NoDataAfter:     cfg.Alerting.noDataAfter(),
+		MaxTraces:       cfg.Alerting.MaxTraces,
+		Retention:       time.Duration(cfg.Alerting.Retention),
+		DashboardURL:    dashboardURL(cfg.ExternalURL),
+		Queued:          d.disp.Wake,
+		Logger:          d.log,
+		Redact:          d.redactor.Redact,
+	}
 }
 
 func extraNames(extra map[string]alerting.Receiver) []string {
@@ -154,22 +188,9 @@ func extraNames(extra map[string]alerting.Receiver) []string {
 	return names
 }
 
-func loadSpecs(cfg *Config, links *slo.LinkTemplate) ([]*slo.SLO, error) {
-	set, diags := slo.Load(osfs.FS{}, cfg.Specs...)
-	if len(diags) > 0 {
-		return nil, fmt.Errorf("specs: %d problems:\n%w", len(diags), diags)
-	}
-	if links != nil {
-		for _, s := range set.SLOs {
-			s.Traces.Link = links
-		}
-	}
-	return set.SLOs, nil
-}
-
 func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
 	if d.opts.Querier != nil {
-		return d.opts.Querier, nil
+		return redactingQuerier{q: d.opts.Querier, r: d.redactor}, nil
 	}
 	p := cfg.Prometheus
 	opts := prom.HTTPOptions{
@@ -192,10 +213,10 @@ func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: prometheus: %w", cfg.path, err)
 	}
-	return q, nil
+	return redactingQuerier{q: q, r: d.redactor}, nil
 }
 
-func (d *Daemon) receivers(cfg *Config) (map[string]alerting.Receiver, map[string]time.Duration, error) {
+func (d *Daemon) buildReceivers(cfg *Config) (map[string]alerting.Receiver, map[string]time.Duration, error) {
 	receivers, resend, err := buildReceivers(cfg, d.log)
 	if err != nil {
 		return nil, nil, err
@@ -206,9 +227,18 @@ func (d *Daemon) receivers(cfg *Config) (map[string]alerting.Receiver, map[strin
 	return receivers, resend, nil
 }
 
+func receiverNames(receivers map[string]alerting.Receiver) []string {
+	names := make([]string, 0, len(receivers))
+	for name := range receivers {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
 // exemplars is the exemplar source, unless the config turns them off.
-func (d *Daemon) exemplars() alerting.ExemplarQuerier {
-	if e := d.cfg.Alerting.Exemplars; e != nil && !*e {
+func (d *Daemon) exemplars(cfg *Config) alerting.ExemplarQuerier {
+	if e := cfg.Alerting.Exemplars; e != nil && !*e {
 		return nil
 	}
 	return prom.Exemplars(exemplarsOf{d})
@@ -234,7 +264,7 @@ func dashboardURL(external string) func(string) string {
 }
 
 // Handler serves the dashboard, its API, /metrics, /healthz and /readyz.
-func (d *Daemon) Handler() http.Handler { return d.handler }
+func (d *Daemon) Handler() http.Handler { return &d.handler }
 
 // Close releases the store of a daemon that is not run; Run closes it when
 // it returns.
@@ -251,10 +281,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 			return fmt.Errorf("listen on %s: %w", d.cfg.ListenAddress, err)
 		}
 	}
-	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: &d.handler, ReadHeaderTimeout: 10 * time.Second}
 	if d.opts.Listening != nil {
 		d.opts.Listening <- ln.Addr().String()
 	}
+	d.mu.Lock()
+	d.listenAddr = ln.Addr().String()
+	d.mu.Unlock()
+	d.warnIfOpen(d.cfg, ln.Addr().String())
 	d.log.Info("burnwatch listening", "address", ln.Addr().String(), "slos", len(d.slos), "evaluation_interval", time.Duration(d.cfg.EvaluationInterval))
 
 	var wg sync.WaitGroup

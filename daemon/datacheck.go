@@ -22,20 +22,15 @@ const dataCheckTimeout = 2 * time.Minute
 
 // CheckData checks the loaded SLOs against what the querier holds over the
 // hour before at, logs what it finds, and blocks the SLOs with errors from
-// the next evaluation on. A querier that cannot list labels (one without
-// the Prometheus metadata API) is not checked. It returns the results, and
+// the next evaluation on. It returns the results, and
 // whether every check ran.
 func (d *Daemon) CheckData(ctx context.Context, at time.Time) ([]datacheck.Result, bool) {
 	d.mu.Lock()
 	slos, q := d.slos, d.querier
 	d.mu.Unlock()
-	src, ok := q.(datacheck.Source)
-	if !ok {
-		return nil, true
-	}
 	ctx, cancel := context.WithTimeout(ctx, dataCheckTimeout)
 	defer cancel()
-	results := datacheck.Check(ctx, src, slos, at, datacheck.Options{})
+	results := datacheck.Check(ctx, q, slos, at, datacheck.Options{})
 	complete := true
 	for _, r := range results {
 		if r.Err != nil {

@@ -1,32 +1,29 @@
 package daemon
 
 import (
+	"fmt"
+	"net"
 	"net/http"
+	"reflect"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/burnwatch/burnwatch/web"
 )
 
-// newHandler builds the HTTP routes once: the dashboard with its API, and
-// /metrics, /healthz and /readyz beside it.
-func (d *Daemon) newHandler(reg *prometheus.Registry) (http.Handler, error) {
-	auth := web.Auth{}
-	if d.cfg.Web.BearerToken.Set() {
-		auth.BearerToken = d.cfg.Web.BearerToken.Value()
-	}
-	if ba := d.cfg.Web.BasicAuth; ba != nil {
-		auth.BasicUser, auth.BasicPassword = ba.Username, ba.Password.Value()
-	}
+// newHandler builds the HTTP routes of a config once: the dashboard with
+// its API, and /metrics, /healthz and /readyz beside it. A reload that
+// changes what they depend on builds new ones and swaps them in.
+func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	dash, err := web.New(web.Options{
 		Snapshot:    d.snapshot.Load,
 		Querier:     querierOf{d},
-		ExternalURL: d.cfg.ExternalURL,
-		Auth:        auth,
-		Refresh:     time.Duration(d.cfg.EvaluationInterval),
+		ExternalURL: cfg.ExternalURL,
+		Auth:        webAuth(cfg),
+		Refresh:     time.Duration(cfg.EvaluationInterval),
 		Logger:      d.log,
 		Mount:       d.opts.Mount,
 	})
@@ -34,17 +31,89 @@ func (d *Daemon) newHandler(reg *prometheus.Registry) (http.Handler, error) {
 		return nil, err
 	}
 	r := chi.NewRouter()
-	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
-	r.Get("/readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if !d.ready.Load() {
-			http.Error(w, "waiting for the first evaluation", http.StatusServiceUnavailable)
-			return
+	metrics := promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{Registry: d.reg})
+	if cfg.Web.metricsAuth() {
+		metrics = webAuth(cfg).Protect(metrics)
+	}
+	r.Handle("/metrics", metrics)
+	healthz := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if r.Method != http.MethodHead {
+			w.Write([]byte("ok\n"))
 		}
-		w.Write([]byte("ready\n"))
-	})
+	}
+	r.Get("/healthz", healthz)
+	r.Head("/healthz", healthz)
+	r.Get("/readyz", d.readyz)
+	r.Head("/readyz", d.readyz)
 	r.Mount("/", dash)
 	return r, nil
+}
+
+// readyFailedCycles is how many cycles in a row in which every query failed
+// make /readyz answer 503.
+const readyFailedCycles = 3
+
+// readyz answers 200 once the first evaluation cycle has completed and as
+// long as the last readyFailedCycles cycles were not all failures of every
+// query; 503 otherwise, with the reason.
+func (d *Daemon) readyz(w http.ResponseWriter, _ *http.Request) {
+	switch {
+	case !d.ready.Load():
+		http.Error(w, "waiting for the first evaluation", http.StatusServiceUnavailable)
+	case d.failedCycles.Load() >= readyFailedCycles:
+		http.Error(w, fmt.Sprintf("every query failed in the last %d evaluation cycles", d.failedCycles.Load()), http.StatusServiceUnavailable)
+	default:
+		w.Write([]byte("ready\n"))
+	}
+}
+
+// warnIfOpen logs a warning when the dashboard, its API and /metrics are
+// served on an address other hosts can reach, without credentials.
+func (d *Daemon) warnIfOpen(cfg *Config, addr string) {
+	if exposed(addr) && !webAuth(cfg).Enabled() {
+		d.log.Warn("the dashboard, its API and /metrics are served without authentication on an address other hosts can reach; set web.bearer_token or web.basic_auth, or listen on 127.0.0.1",
+			"address", addr)
+	}
+}
+
+// exposed reports whether a listen address is reachable from other hosts:
+// anything but a loopback address or localhost.
+func exposed(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+// webAuth is the dashboard's access rule of a config.
+func webAuth(cfg *Config) web.Auth {
+	auth := web.Auth{}
+	if cfg.Web.BearerToken.Set() {
+		auth.BearerToken = cfg.Web.BearerToken.Value()
+	}
+	if ba := cfg.Web.BasicAuth; ba != nil {
+		auth.BasicUser, auth.BasicPassword = ba.Username, ba.Password.Value()
+	}
+	return auth
+}
+
+// webChanged reports whether the routes of cur differ from those of old.
+func webChanged(old, cur *Config) bool {
+	return !reflect.DeepEqual(old.Web, cur.Web) || old.ExternalURL != cur.ExternalURL || old.EvaluationInterval != cur.EvaluationInterval
+}
+
+// swapHandler serves with the routes last set, so that the server keeps
+// running while a reload replaces them.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
 }

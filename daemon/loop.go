@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
@@ -17,19 +18,32 @@ func (d *Daemon) loop(ctx context.Context) {
 	for {
 		checks.start(ctx, d)
 		interval := d.interval()
-		next := time.Now().Truncate(interval).Add(interval)
+		next := nextCycle(time.Now(), interval)
 		if !sleepUntil(ctx, next) {
 			return
 		}
 		d.Evaluate(ctx, next)
-		if late := time.Since(next); late > interval {
-			missed := int(late/interval) - 1
-			if missed > 0 {
-				d.metrics.missed.Add(float64(missed))
-				d.log.Warn("evaluation overran its interval; cycles skipped", "missed", missed, "took", late.Round(time.Millisecond))
-			}
+		if missed := missedCycles(next, time.Now(), interval); missed > 0 {
+			d.metrics.missed.Add(float64(missed))
+			d.log.Warn("evaluation overran its interval; cycles skipped", "missed", missed, "took", time.Since(next).Round(time.Millisecond))
 		}
 	}
+}
+
+// nextCycle is the first multiple of the interval after now.
+func nextCycle(now time.Time, interval time.Duration) time.Time {
+	return now.Truncate(interval).Add(interval)
+}
+
+// missedCycles is how many scheduled instants a cycle that was due at
+// scheduled and ended at finished has run over: the multiples of the
+// interval after scheduled, up to finished included, which nextCycle then
+// skips.
+func missedCycles(scheduled, finished time.Time, interval time.Duration) int {
+	if finished.Before(scheduled) {
+		return 0
+	}
+	return int(nextCycle(finished, interval).Sub(scheduled)/interval) - 1
 }
 
 func (d *Daemon) interval() time.Duration {
@@ -53,8 +67,10 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 // publish the dashboard's snapshot. The demo and tests call it on simulated
 // time; Run calls it on schedule.
 func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
+	d.cycle.Lock()
+	defer d.cycle.Unlock()
 	d.mu.Lock()
-	slos, q, ev := d.slos, d.querier, d.evaluator
+	slos, q, ev, manager := d.slos, d.querier, d.evaluator, d.manager
 	d.mu.Unlock()
 
 	// No deadline for the whole cycle: each query has its own timeout, and
@@ -64,17 +80,24 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	// would throw the tiles away and fail the same way every cycle.
 	start := time.Now()
 	res := ev.Evaluate(ctx, q, slos, at)
-	d.metrics.observeCycle(res, time.Since(start))
-	if err := d.manager.Process(ctx, res); err != nil {
+	// The cycle's duration covers the alert lifecycle and the snapshot too:
+	// what delays an alert is everything a cycle does.
+	defer func() { d.metrics.observeCycle(res, time.Since(start)) }()
+	if err := manager.Process(ctx, res); err != nil {
 		d.log.Error("alert manager", "err", err)
 	}
-	incidents, err := d.manager.Incidents(at.Add(-7*24*time.Hour), 200)
+	incidents, err := manager.Incidents(at.Add(-7*24*time.Hour), 200)
 	if err != nil {
 		d.log.Error("read incidents", "err", err)
 	}
-	snap := &web.Snapshot{At: at, Statuses: res.Statuses}
-	snap.Incidents = incidents
+	snap := &web.Snapshot{At: at, Statuses: slices.Clone(res.Statuses), Incidents: incidents}
+	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)
+	if res.Queries > 0 && res.QueryErrors == res.Queries {
+		d.failedCycles.Add(1)
+	} else {
+		d.failedCycles.Store(0)
+	}
 	d.ready.Store(true)
 	return res
 }

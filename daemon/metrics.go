@@ -18,12 +18,13 @@ type metrics struct {
 	missed          prometheus.Counter
 	reloadSuccess   prometheus.Gauge
 	reloadTimestamp prometheus.Gauge
+	restartRequired *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, d *Daemon) *metrics {
 	m := &metrics{
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "burnwatch_evaluation_duration_seconds", Help: "Time one evaluation cycle took.",
+			Name: "burnwatch_evaluation_duration_seconds", Help: "Time one evaluation cycle took: queries, alert lifecycle and dashboard snapshot.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
 		}),
 		queries:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "burnwatch_queries_per_cycle", Help: "Queries sent by the last evaluation cycle."}),
@@ -38,8 +39,12 @@ func newMetrics(reg prometheus.Registerer, d *Daemon) *metrics {
 		reloadTimestamp: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "burnwatch_config_last_reload_success_timestamp_seconds", Help: "When config and specs were last loaded successfully.",
 		}),
+		restartRequired: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "burnwatch_config_reload_restart_required_total",
+			Help: "Reloads that changed a setting only a restart applies, per setting; the running value stays until then.",
+		}, []string{"setting"}),
 	}
-	reg.MustRegister(m.duration, m.queries, m.queriesTotal, m.queryErrors, m.missed, m.reloadSuccess, m.reloadTimestamp,
+	reg.MustRegister(m.restartRequired, m.duration, m.queries, m.queriesTotal, m.queryErrors, m.missed, m.reloadSuccess, m.reloadTimestamp,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		outboxCollector{d}, sloCollector{d})
 	return m

@@ -1,101 +1,33 @@
 package daemon
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"time"
+	"reflect"
 
-	"github.com/fsnotify/fsnotify"
-
+	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/burnrate"
 )
-
-// debounce is how long file changes settle before a reload: editors write
-// a file in several steps, and a git checkout changes many.
-const debounce = time.Second
-
-// watch reloads on SIGHUP and, debounced, when the config or a spec changes.
-func (d *Daemon) watch(ctx context.Context) {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		d.log.Error("file watching is off; reload with SIGHUP", "err", err)
-	} else {
-		defer w.Close()
-		d.addWatches(w)
-	}
-	var events <-chan fsnotify.Event
-	var errs <-chan error
-	if w != nil {
-		events, errs = w.Events, w.Errors
-	}
-	var timer <-chan time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.opts.Reload:
-			d.Reload()
-		case ev := <-events:
-			if ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Remove|fsnotify.Rename) != 0 {
-				timer = time.After(debounce)
-			}
-		case err := <-errs:
-			d.log.Warn("file watcher", "err", err)
-		case <-timer:
-			timer = nil
-			d.Reload()
-			if w != nil {
-				d.addWatches(w) // new spec directories
-			}
-		}
-	}
-}
-
-// addWatches watches the config's directory and every spec directory.
-func (d *Daemon) addWatches(w *fsnotify.Watcher) {
-	d.mu.Lock()
-	cfg := d.cfg
-	d.mu.Unlock()
-	dirs := map[string]bool{filepath.Dir(cfg.path): true}
-	for _, p := range cfg.Specs {
-		info, err := os.Stat(p)
-		if err != nil {
-			continue
-		}
-		if !info.IsDir() {
-			dirs[filepath.Dir(p)] = true
-			continue
-		}
-		_ = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err == nil && e.IsDir() {
-				dirs[path] = true
-			}
-			return nil
-		})
-	}
-	for dir := range dirs {
-		if err := w.Add(dir); err != nil {
-			d.log.Warn("cannot watch directory", "dir", dir, "err", err)
-		}
-	}
-}
 
 // Reload parses and validates the config and specs, builds what they need,
 // and swaps them in. On any problem the last good set stays, the problems
 // are logged with their places, and burnwatch_config_last_reload_successful
-// says 0.
+// says 0. A good reload applies every setting except restartSettings, which
+// it logs and counts and leaves at their running values.
+//
+// A spec file with problems keeps its last good SLOs while the config and
+// the other files apply; the reload is then reported failed as well, with
+// the problems, until the file is fixed.
 func (d *Daemon) Reload() error {
 	err := d.reload()
 	d.metrics.reloadOK(err == nil)
-	if err != nil {
+	switch {
+	case errors.Is(err, errSpecsKept):
+		d.log.Error("reload applied except for the spec files with problems, which keep their last good SLOs", "err", err)
+	case err != nil:
 		d.log.Error("reload failed; keeping the last good config and specs", "err", err)
-		return err
 	}
-	d.log.Info("reloaded config and specs")
-	return nil
+	return err
 }
 
 func (d *Daemon) reload() error {
@@ -103,29 +35,72 @@ func (d *Daemon) reload() error {
 	if err != nil {
 		return err
 	}
-	slos, err := loadSpecs(cfg, d.opts.TraceLinks)
-	if err != nil {
-		return err
+	d.redactSecrets(cfg)
+	d.mu.Lock()
+	old, last := d.cfg, d.slos
+	d.mu.Unlock()
+	slos, specProblems, ok := reloadSpecs(cfg, d.opts.TraceLinks, last)
+	if !ok {
+		return specProblems
 	}
 	q, err := d.newQuerier(cfg)
 	if err != nil {
 		return err
 	}
-	receivers, resend, err := d.receivers(cfg)
+	receivers, resend, err := d.buildReceivers(cfg)
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfg.path, err)
 	}
-	d.mu.Lock()
-	old := d.cfg
-	if cfg.ListenAddress != old.ListenAddress || cfg.DataDir != old.DataDir {
-		d.log.Warn("listen_address and data_dir changes take effect at the next restart")
+	changed := changedSettings(old, cfg)
+	// The running values stay, so that the config in use says what runs.
+	cfg.ListenAddress, cfg.DataDir = old.ListenAddress, old.DataDir
+	var handler = d.handler.h.Load()
+	if webChanged(old, cfg) {
+		h, err := d.newHandler(cfg)
+		if err != nil {
+			return fmt.Errorf("config %s: web: %w", cfg.path, err)
+		}
+		handler = &h
+		d.mu.Lock()
+		addr := d.listenAddr
+		d.mu.Unlock()
+		if addr != "" {
+			d.warnIfOpen(cfg, addr)
+		}
 	}
-	if fmt.Sprint(cfg.Prometheus) != fmt.Sprint(old.Prometheus) {
+
+	opts := d.managerOptions(cfg, resend)
+	d.cycle.Lock()
+	defer d.cycle.Unlock()
+	var manager *alerting.Manager
+	if !reflect.DeepEqual(old.Alerting, cfg.Alerting) || old.ExternalURL != cfg.ExternalURL {
+		// The manager takes its policy when it is built; a new one
+		// restores the open incidents from the store, as after a restart.
+		if manager, err = alerting.NewManager(opts); err != nil {
+			return fmt.Errorf("config %s: alerting: %w", cfg.path, err)
+		}
+	}
+	d.mu.Lock()
+	if !reflect.DeepEqual(old.Prometheus, cfg.Prometheus) {
 		d.evaluator = burnrate.NewEvaluator(burnrate.Options{}) // new source: rebuild the tiles
 	}
 	d.cfg, d.slos, d.querier = cfg, slos, q
+	if manager != nil {
+		d.manager = manager
+	} else {
+		d.manager.SetRouting(opts.Router, opts.Resend)
+	}
+	d.managerOpts = opts
+	d.receivers = receiverNames(receivers)
 	d.mu.Unlock()
-	d.manager.SetRouting(cfg.router(), resend)
 	d.disp.SetReceivers(receivers)
-	return nil
+	d.handler.h.Store(handler)
+	for _, path := range changed {
+		if restartSettings[path] {
+			d.log.Warn("config setting changed; it takes effect at the next restart", "setting", path)
+			d.metrics.restartRequired.WithLabelValues(path).Inc()
+		}
+	}
+	d.log.Info("reloaded config and specs", "changed", changed, "slos", len(slos))
+	return specProblems
 }

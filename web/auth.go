@@ -19,7 +19,8 @@ type Auth struct {
 	BasicPassword string
 }
 
-func (a Auth) enabled() bool { return a.BearerToken != "" || a.BasicUser != "" }
+// Enabled reports whether the Auth asks for credentials.
+func (a Auth) Enabled() bool { return a.BearerToken != "" || a.BasicUser != "" }
 
 func (a Auth) validate() error {
 	if (a.BasicUser == "") != (a.BasicPassword == "") {
@@ -28,9 +29,10 @@ func (a Auth) validate() error {
 	return nil
 }
 
-// middleware answers 401 to requests without valid credentials.
-func (a Auth) middleware(next http.Handler) http.Handler {
-	if !a.enabled() {
+// Protect answers 401 to requests without valid credentials and passes
+// the others to next; with no credentials configured it returns next.
+func (a Auth) Protect(next http.Handler) http.Handler {
+	if !a.Enabled() {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/burnwatch/burnwatch/burnrate"
@@ -13,7 +15,10 @@ import (
 
 // historyCache keeps each SLO's history for a while, so that every browser
 // refreshing the same page costs Prometheus one set of range queries a TTL.
-// Concurrent requests for one SLO share one computation.
+// Concurrent requests for one SLO share one computation, and the queries of
+// all SLOs together run at most a few at a time. An entry belongs to one
+// spec: a reload that changes the SLO (its period, hence the history's
+// range) gets a new history.
 type historyCache struct {
 	q       burnrate.Querier
 	ttl     time.Duration
@@ -34,8 +39,41 @@ type historyEntry struct {
 	expires time.Time
 }
 
-func newHistoryCache(q burnrate.Querier, ttl, timeout time.Duration) *historyCache {
-	return &historyCache{q: q, ttl: ttl, timeout: timeout, now: time.Now, entries: map[string]historyEntry{}}
+func newHistoryCache(q burnrate.Querier, ttl, timeout time.Duration, concurrency int) *historyCache {
+	limited := boundedQuerier{q: q, slots: make(chan struct{}, concurrency)}
+	return &historyCache{q: limited, ttl: ttl, timeout: timeout, now: time.Now, entries: map[string]historyEntry{}}
+}
+
+// boundedQuerier runs at most cap(slots) queries at once; the others wait
+// for a slot, or for their context to end.
+type boundedQuerier struct {
+	q     burnrate.Querier
+	slots chan struct{}
+}
+
+func (b boundedQuerier) acquire(ctx context.Context) error {
+	select {
+	case b.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for a history query slot: %w", ctx.Err())
+	}
+}
+
+func (b boundedQuerier) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	if err := b.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-b.slots }()
+	return b.q.Query(ctx, expr, at)
+}
+
+func (b boundedQuerier) QueryRange(ctx context.Context, expr string, r burnrate.Range) (model.Matrix, error) {
+	if err := b.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-b.slots }()
+	return b.q.QueryRange(ctx, expr, r)
 }
 
 // get returns the SLO's history at `at`, or a recent one. The queries run

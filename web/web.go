@@ -50,6 +50,10 @@ type Options struct {
 	HistoryTTL time.Duration
 	// HistoryTimeout bounds the queries of one history (default 20s).
 	HistoryTimeout time.Duration
+	// HistoryConcurrency bounds the history queries that run at once,
+	// over every SLO (default 4): a room of people opening different SLOs
+	// waits in turn rather than loading Prometheus.
+	HistoryConcurrency int
 	// Logger receives request failures. Default slog.Default().
 	Logger *slog.Logger
 	// Mount adds routes of the caller's own (the demo's inbox and trace
@@ -62,6 +66,7 @@ const (
 	defaultRefresh        = 30 * time.Second
 	defaultHistoryTTL     = time.Minute
 	defaultHistoryTimeout = 20 * time.Second
+	defaultHistoryQueries = 4
 )
 
 // server holds what every handler reads. It is built once, in New.
@@ -121,8 +126,12 @@ func newServer(opts Options) (*server, error) {
 	if timeout <= 0 {
 		timeout = defaultHistoryTimeout
 	}
+	concurrency := opts.HistoryConcurrency
+	if concurrency <= 0 {
+		concurrency = defaultHistoryQueries
+	}
 	if opts.Querier != nil {
-		s.history = newHistoryCache(opts.Querier, ttl, timeout)
+		s.history = newHistoryCache(opts.Querier, ttl, timeout, concurrency)
 	}
 	var err error
 	if s.pages, err = loadPages(); err != nil {
@@ -135,7 +144,7 @@ func newServer(opts Options) (*server, error) {
 // the dashboard's own routes read-only.
 func (s *server) router() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders, s.opts.Auth.middleware)
+	r.Use(securityHeaders, s.opts.Auth.Protect)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 	routes := func(r chi.Router) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/burnwatch/burnwatch/daemon"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 func runRun(ctx context.Context, args []string, _, stderr io.Writer) int {
@@ -39,6 +41,14 @@ func runRun(ctx context.Context, args []string, _, stderr io.Writer) int {
 	defer signal.Stop(hup)
 	d, err := daemon.New(daemon.Options{ConfigPath: *config, Reload: hup, Logger: logger})
 	if err != nil {
+		// Config and spec problems, one path:line:col: message a line, as
+		// `burnwatch validate` prints them.
+		var diags slo.Diagnostics
+		if errors.As(err, &diags) {
+			for _, d := range diags {
+				fmt.Fprintln(stderr, d)
+			}
+		}
 		logger.Error("cannot start", "err", err)
 		return exitFailed
 	}

@@ -35,13 +35,15 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fl.Var(&headers, "header", "extra HTTP header 'Name: value' (repeatable), e.g. 'X-Scope-OrgID: team-a'")
 	bearerFile := fl.String("bearer-token-file", "", "file holding a bearer token")
 	timeout := fl.Duration("timeout", 30*time.Second, "timeout of each query")
+	config := fl.String("config", "", "check this burnwatch.yaml instead of spec files")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: burnwatch validate [--format text|json] [--prometheus-url URL [--header H]...] PATH...\n\n"+
-			"Checks spec files and directories (recursively, *.yaml and *.yml). With\n"+
-			"--prometheus-url, also checks each SLO against the data: its threshold is a\n"+
-			"bucket boundary, its selector and error matcher match series, its series\n"+
-			"carry exemplars (a warning). Exits 0 when every SLO is valid, 1 when any\n"+
-			"error is found, 2 on a usage error.\n\n")
+		fmt.Fprint(stderr, "Usage: burnwatch validate [--format text|json] [--prometheus-url URL [--header H]...] PATH...\n"+
+			"       burnwatch validate [--format text|json] --config burnwatch.yaml\n\n"+
+			"Checks spec files and directories (recursively, *.yaml and *.yml), or a\n"+
+			"config file with its secrets. With --prometheus-url, also checks each SLO\n"+
+			"against the data: its threshold is a bucket boundary, its selector and\n"+
+			"error matcher match series, its series carry exemplars (a warning). Exits 0\n"+
+			"when everything is valid, 1 when any problem is found, 2 on a usage error.\n\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -50,6 +52,13 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "burnwatch validate: --format %q is neither text nor json\n", *format)
 		return exitUsage
+	}
+	if *config != "" {
+		if fl.NArg() > 0 {
+			fmt.Fprintln(stderr, "burnwatch validate: give --config or spec paths, not both")
+			return exitUsage
+		}
+		return validateConfig(*config, *format, stdout, stderr)
 	}
 	if fl.NArg() == 0 {
 		fmt.Fprintln(stderr, "burnwatch validate: name at least one spec file or directory")
