@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/exemplar"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/timestamp"
@@ -90,7 +91,7 @@ func mustSeries(t *testing.T, sel string) labels.Labels {
 	t.Helper()
 	b := labels.NewBuilder(labels.EmptyLabels())
 	name, rest, _ := strings.Cut(sel, "{")
-	b.Set(labels.MetricName, name)
+	b.Set(model.MetricNameLabel, name)
 	for _, kv := range splitLabels(strings.TrimSuffix(rest, "}")) {
 		k, v, _ := strings.Cut(kv, "=")
 		b.Set(k, strings.Trim(v, `"`))
@@ -136,7 +137,7 @@ func load(t *testing.T, sli string) *slo.SLO {
 }
 
 func TestChecksAgainstTheData(t *testing.T) {
-	anyBucket := []*labels.Matcher{labels.MustNewMatcher(labels.MatchRegexp, labels.MetricName, ".*_bucket|.*_total")}
+	anyBucket := []*labels.Matcher{labels.MustNewMatcher(labels.MatchRegexp, model.MetricNameLabel, ".*_bucket|.*_total")}
 	otelHistogram := histogram("traces_span_metrics_duration_milliseconds", otelLabels, collectorBuckets...)
 	tests := []struct {
 		name         string
@@ -216,7 +217,7 @@ func TestChecksAgainstTheData(t *testing.T) {
 		{
 			name:      "a native histogram is fine with any threshold",
 			series:    "traces_span_metrics_duration_milliseconds{service_name=\"checkout\"} {{schema:0 sum:0 count:0}}+{{schema:0 sum:300 count:10 buckets:[10]}}x119\n",
-			exemplars: []*labels.Matcher{labels.MustNewMatcher(labels.MatchEqual, labels.MetricName, "traces_span_metrics_duration_milliseconds")},
+			exemplars: []*labels.Matcher{labels.MustNewMatcher(labels.MatchEqual, model.MetricNameLabel, "traces_span_metrics_duration_milliseconds")},
 			sli:       "      latency:\n        metric: traces_span_metrics_duration_milliseconds{service_name=\"checkout\"}\n        threshold: 1500ms\n        native: true\n",
 		},
 		{
