@@ -2,11 +2,14 @@ package burnrate_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/model"
 
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/slo"
@@ -149,6 +152,39 @@ func TestAServiceWithOnlyUnsetSpansUnderTheGateNeverPages(t *testing.T) {
 			if a.Firing {
 				t.Errorf("at %s: %s alert %s/%s fires on a healthy service", at, a.Severity, burnrate.FormatWindow(a.Long), burnrate.FormatWindow(a.Short))
 			}
+		}
+	}
+}
+
+// failingOn fails the queries that contain a string and passes the others
+// on.
+type failingOn struct {
+	q      burnrate.Querier
+	substr string
+}
+
+func (f failingOn) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	if strings.Contains(expr, f.substr) {
+		return nil, errors.New("connection reset by peer")
+	}
+	return f.q.Query(ctx, expr, at)
+}
+
+func (f failingOn) QueryRange(ctx context.Context, expr string, r burnrate.Range) (model.Matrix, error) {
+	if strings.Contains(expr, f.substr) {
+		return nil, errors.New("connection reset by peer")
+	}
+	return f.q.QueryRange(ctx, expr, r)
+}
+
+func TestAFailedQueryOfOneAlternativeIsAnErrorNotZeroFailures(t *testing.T) {
+	const minutes = 2 * 60
+	eng := newEngine(t, renderCalls(minutes, []callsSeries{{``, 90, false}, {`otel_status_code="ERROR"`, 10, true}}))
+	s := loadSLO(t, errorsSpec)
+	for _, opts := range []burnrate.Options{{}, {Exact: true}} {
+		st := burnrate.NewEvaluator(opts).Evaluate(context.Background(), failingOn{eng, `otel_status_code="ERROR"`}, []*slo.SLO{s}, epoch.Add((minutes-1)*time.Minute)).Statuses[0]
+		if st.State != burnrate.StateError || !strings.Contains(st.Reason, "connection reset by peer") {
+			t.Errorf("exact=%v: state %s (%s), want error with the query's failure", opts.Exact, st.State, st.Reason)
 		}
 	}
 }
