@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/prometheus/model/labels"
-
 	"github.com/burnwatch/burnwatch/slo"
 )
 
@@ -42,17 +40,22 @@ type Exemplar struct {
 
 // exemplarSelectors returns the series whose exemplars can point at bad
 // events of an SLO: a latency SLI's histogram buckets; an errors SLI's
-// failed calls and, where the dialect is known, its failed spans' histogram.
-// Events and raw SLIs are free PromQL and have none.
+// failed calls and, where the dialect is known, its failed spans' histogram,
+// once per alternative of its error matcher. Events and raw SLIs are free
+// PromQL and have none.
 func exemplarSelectors(s *slo.SLO) []string {
 	switch s.SLI.Kind {
 	case slo.SLILatency:
 		return []string{slo.Selector(s.SLI.Metric, s.SLI.Matchers)}
 	case slo.SLIErrors:
-		bad := append(append([]*labels.Matcher{}, s.SLI.Matchers...), s.SLI.ErrorMatchers...)
-		out := []string{slo.Selector(s.SLI.Metric, bad)}
+		var out []string
+		for _, bad := range s.SLI.BadCallMatchers() {
+			out = append(out, slo.Selector(s.SLI.Metric, bad))
+		}
 		if info, ok := s.SLI.Dialect.Info(); ok {
-			out = append(out, slo.Selector(info.Histogram+"_bucket", bad))
+			for _, bad := range s.SLI.BadCallMatchers() {
+				out = append(out, slo.Selector(info.Histogram+"_bucket", bad))
+			}
 		}
 		return out
 	}
@@ -110,8 +113,8 @@ func sortTraces(traces []TraceLink) {
 // badTrace turns an exemplar into a trace link if it shows a bad event of
 // the SLO's SLI: for a latency SLI, a latency above the threshold on a
 // series that is not an error series (a failed call, fast or slow, says
-// nothing about latency); for an errors SLI, any exemplar of a failed
-// call's series.
+// nothing about latency); for an errors SLI, any exemplar of a series that
+// its error matcher marks as failed calls.
 func badTrace(s *slo.SLO, series map[string]string, e Exemplar) (TraceLink, bool) {
 	var traceID string
 	for _, name := range s.Traces.TraceIDLabels {
@@ -133,6 +136,11 @@ func badTrace(s *slo.SLO, series map[string]string, e Exemplar) (TraceLink, bool
 		link.Value = e.Value * s.SLI.Threshold.Seconds() / s.SLI.Bucket
 		link.Reason = fmt.Sprintf("latency %ss > %ss", strconv.FormatFloat(link.Value, 'g', 4, 64), strconv.FormatFloat(s.SLI.Threshold.Seconds(), 'g', -1, 64))
 	default:
+		// The selectors ask for failed calls' series only; a querier that
+		// answers with more must not turn an ok call into an error link.
+		if !isErrorSeries(s, series) {
+			return TraceLink{}, false
+		}
 		link.Value = 1
 		link.Reason = "error"
 	}
@@ -145,27 +153,15 @@ func badTrace(s *slo.SLO, series map[string]string, e Exemplar) (TraceLink, bool
 	return link, true
 }
 
-// errorSeriesMarkers mark a failed span's series in the span-metrics
-// dialects: the Collector's status_code, or otel_status_code under its
-// statusCodeConvention.useOtelPrefix feature gate.
-var errorSeriesMarkers = []*labels.Matcher{
-	labels.MustNewMatcher(labels.MatchEqual, "status_code", "STATUS_CODE_ERROR"),
-	labels.MustNewMatcher(labels.MatchEqual, "otel_status_code", "ERROR"),
-}
-
-// isErrorSeries says whether a series counts failed spans, by the SLO's
-// own error matchers when it has them and the dialects' markers otherwise.
+// isErrorSeries says whether a series counts failed spans: whether it
+// matches an alternative of the SLO's error matcher, or for an SLI without
+// one (latency) of the default, which knows every span-metrics dialect's
+// status labels.
 func isErrorSeries(s *slo.SLO, series map[string]string) bool {
-	markers := errorSeriesMarkers
-	if len(s.SLI.ErrorMatchers) > 0 {
-		markers = s.SLI.ErrorMatchers
+	if len(s.SLI.ErrorMatcher) > 0 {
+		return s.SLI.ErrorMatcher.Matches(series)
 	}
-	for _, m := range markers {
-		if v, ok := series[m.Name]; ok && m.Matches(v) {
-			return true
-		}
-	}
-	return false
+	return slo.DefaultErrorMatcher().Matches(series)
 }
 
 // noTracesNote says why no trace link was found for an SLO.

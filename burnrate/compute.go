@@ -13,10 +13,7 @@ import (
 func status(sp *sloPlan, ans *answers, at time.Time) Status {
 	s := sp.slo
 	st := Status{SLO: s, At: at, State: StateOK}
-	for _, r := range []*ref{sp.valid, sp.good, sp.bad, sp.ratio} {
-		if r == nil {
-			continue
-		}
+	for _, r := range sp.refs() {
 		if err := ans.errs[r.src]; err != nil {
 			st.State, st.Reason = StateError, err.Error()
 			return st
@@ -136,7 +133,14 @@ func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) Wi
 			good, _ := read(sp.good)
 			ws.Good = math.Min(good, valid)
 		case sp.bad != nil:
-			bad, _ := read(sp.bad)
+			// A ref without an answer counts nothing: an alternative of
+			// the error matcher with no failed calls has no series. No
+			// data is the valid events' to say.
+			bad := 0.0
+			for _, r := range sp.bad {
+				v, _ := read(r)
+				bad += v
+			}
 			ws.Good = valid - math.Min(bad, valid)
 		}
 		ws.ErrorRatio = errorRatio(valid-ws.Good, valid)

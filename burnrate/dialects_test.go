@@ -16,31 +16,6 @@ import (
 // writes the series one of them exposes and checks the default SLOs read
 // them right.
 
-func TestTheDefaultErrorMatcherReadsEveryStatusCodeConvention(t *testing.T) {
-	minutes := 8 * 60
-	tr := steady(100, 0.2)
-	ok := cumulative(minutes, func(m int) float64 { c, b := tr(m); return c - b })
-	bad := cumulative(minutes, func(m int) float64 { _, b := tr(m); return b })
-	tests := []struct{ name, okLabel, badLabel string }{
-		{"status_code (the Collector's default, Tempo)", `status_code="STATUS_CODE_OK"`, `status_code="STATUS_CODE_ERROR"`},
-		{"otel_status_code (feature gate statusCodeConvention.useOtelPrefix)", `otel_status_code="OK"`, `otel_status_code="ERROR"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			eng := newEngine(t, fmt.Sprintf("traces_span_metrics_calls_total{service_name=\"checkout\",%s} %s\n"+
-				"traces_span_metrics_calls_total{service_name=\"checkout\",otel_status_code=\"UNSET\",status_code=\"STATUS_CODE_UNSET\"} %s\n"+
-				"traces_span_metrics_calls_total{service_name=\"checkout\",%s} %s\n", tt.okLabel, ok, ok, tt.badLabel, bad))
-			s := loadSLO(t, errorsSpec)
-			st := burnrate.NewEvaluator(burnrate.Options{}).Evaluate(context.Background(), eng, []*slo.SLO{s}, epoch.Add(time.Duration(minutes-1)*time.Minute)).Statuses[0]
-			w, _ := st.Window(time.Hour)
-			// 20 bad of every 180 calls (two good series of 80).
-			if want := 20.0 / 180; math.Abs(w.ErrorRatio-want) > 0.001 {
-				t.Errorf("1h error ratio %v, want %v: the default error matcher missed the errors", w.ErrorRatio, want)
-			}
-		})
-	}
-}
-
 func TestCollectorInstancesAreSummed(t *testing.T) {
 	minutes := 8 * 60
 	var series strings.Builder

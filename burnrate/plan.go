@@ -137,7 +137,22 @@ type sloPlan struct {
 	windows []time.Duration
 	// valid and good (latency), valid and bad (errors, events), or ratio
 	// (raw) are set; the others are nil.
-	valid, good, bad, ratio *ref
+	valid, good, ratio *ref
+	// bad are the refs whose sum is the bad events: an events SLI's error
+	// query, or one merged counter per alternative of an errors SLI's error
+	// matcher (no series matches two, so none is counted twice).
+	bad []*ref
+}
+
+// refs returns every ref the SLO reads.
+func (sp *sloPlan) refs() []*ref {
+	var out []*ref
+	for _, r := range []*ref{sp.valid, sp.good, sp.ratio} {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return append(out, sp.bad...)
 }
 
 // plan is the queries of one evaluation.
@@ -204,12 +219,16 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 			names, values, rest := splitMatchers(s.SLI.Matchers)
 			key := strings.Join(values, "\xff")
 			sp.valid = &ref{get(counterSource(s.SLI.Metric, rest, names)), key}
-			bad := append(append([]*labels.Matcher{}, rest...), s.SLI.ErrorMatchers...)
-			sp.bad = &ref{get(counterSource(s.SLI.Metric, bad, names)), key}
+			// One source per alternative of the error matcher, each merged
+			// with the other SLOs' on the same counter.
+			for _, alt := range s.SLI.ErrorMatcher {
+				bad := append(append([]*labels.Matcher{}, rest...), alt...)
+				sp.bad = append(sp.bad, &ref{get(counterSource(s.SLI.Metric, bad, names)), key})
+			}
 		case slo.SLIEvents:
 			sp.valid = &ref{get(exprSource(s.SLI.TotalQuery)), ""}
 			if s.SLI.ErrorQuery != "" {
-				sp.bad = &ref{get(exprSource(s.SLI.ErrorQuery)), ""}
+				sp.bad = []*ref{{get(exprSource(s.SLI.ErrorQuery)), ""}}
 			} else {
 				sp.good = &ref{get(exprSource(s.SLI.GoodQuery)), ""}
 			}
@@ -237,10 +256,7 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 	// Each source is queried over every window one of its readers needs.
 	need := map[*source]map[time.Duration]bool{}
 	for _, sp := range p.slos {
-		for _, r := range []*ref{sp.valid, sp.good, sp.bad, sp.ratio} {
-			if r == nil {
-				continue
-			}
+		for _, r := range sp.refs() {
 			if need[r.src] == nil {
 				need[r.src] = map[time.Duration]bool{}
 			}
@@ -281,8 +297,8 @@ const maxNarrow = 64
 func narrow(p *plan) {
 	values := map[*source][]map[string]bool{}
 	for _, sp := range p.slos {
-		for _, r := range []*ref{sp.valid, sp.good, sp.bad} {
-			if r == nil || !r.src.counter() || len(r.src.by) == 0 {
+		for _, r := range sp.refs() {
+			if !r.src.counter() || len(r.src.by) == 0 {
 				continue
 			}
 			if values[r.src] == nil {

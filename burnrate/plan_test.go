@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -98,6 +99,31 @@ func TestSLOsOnOneHistogramShareOneQueryPerWindow(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no merged bucket query for 1h among %d queries", len(q.queries))
+	}
+}
+
+func TestErrorsSLOsOnOneCounterShareOneQueryPerAlternativePerWindow(t *testing.T) {
+	q := &recordingQuerier{}
+	at := time.Date(2026, 3, 1, 12, 0, 30, 0, time.UTC)
+	burnrate.NewEvaluator(burnrate.Options{Exact: true}).Evaluate(context.Background(), q, manySLOs(t, 4), at)
+	// The valid calls, then the default error matcher's alternatives: the
+	// failed calls of each status-code convention.
+	const readers = `service_name=~"svc-0|svc-1|svc-2|svc-3", span_name=~"op-0|op-1|op-2|op-3"`
+	want := []string{
+		`sum by (service_name, span_name) (increase(traces_span_metrics_calls_total{` + readers + `}[1h]))`,
+		`sum by (service_name, span_name) (increase(traces_span_metrics_calls_total{status_code="STATUS_CODE_ERROR", ` + readers + `}[1h]))`,
+		`sum by (service_name, span_name) (increase(traces_span_metrics_calls_total{otel_status_code="ERROR", status_code!="STATUS_CODE_ERROR", ` + readers + `}[1h]))`,
+	}
+	var got []string
+	for _, expr := range q.queries {
+		if strings.Contains(expr, "[1h]") && strings.Contains(expr, "calls_total") {
+			got = append(got, expr)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("calls queries over 1h:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
 	}
 }
 

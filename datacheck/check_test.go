@@ -208,11 +208,24 @@ func TestChecksAgainstTheData(t *testing.T) {
 			sli: "      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"checkout\"}\n",
 		},
 		{
+			name:   "the default error matcher reads status_code",
+			series: counter(`traces_span_metrics_calls_total{service_name="checkout",status_code="STATUS_CODE_UNSET"}`), exemplars: anyBucket,
+			sli: "      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"checkout\"}\n",
+		},
+		{
 			name:       "the default error matcher on a counter with no status label",
 			series:     counter(`http_requests_total{service_name="checkout"}`),
 			exemplars:  anyBucket,
 			sli:        "      errors:\n        metric: http_requests_total{service_name=\"checkout\"}\n",
-			wantErrors: []string{`none of the error matcher's labels (status_code, otel_status_code) is on http_requests_total{service_name="checkout"}, so every call would count as bad; its labels are service_name: set error_matcher`},
+			wantErrors: []string{`none of the error matcher's labels (status_code, otel_status_code) is on http_requests_total{service_name="checkout"}, so no call counts as bad; its labels are service_name: set error_matcher`},
+		},
+		{
+			name:      "spans all unset under the Collector's otel_status_code convention have no status label",
+			series:    counter(`traces_span_metrics_calls_total{service_name="checkout",span_kind="SPAN_KIND_SERVER",span_name="GET /cart"}`),
+			exemplars: anyBucket,
+			sli:       "      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"checkout\"}\n",
+			wantWarnings: []string{`none of the error matcher's labels (status_code, otel_status_code) is on traces_span_metrics_calls_total{service_name="checkout"} in the last 1h, so no call counts as bad: ` +
+				`right while every span's status is unset under the Collector's otel_status_code convention, which labels only ok and failed spans; its labels are service_name, span_kind, span_name, and if it has no status label at all, set error_matcher`},
 		},
 		{
 			name:      "a native histogram is fine with any threshold",

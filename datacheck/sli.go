@@ -91,8 +91,20 @@ func (c *checker) errors() error {
 	if len(names) == 0 {
 		return c.noSeries(sli.Metric, sli.Matchers)
 	}
+	if len(sli.ErrorMatcher) == 1 {
+		c.errorLabels(sel, names, sli.ErrorMatcher[0])
+	} else {
+		c.statusLabels(sel, names)
+	}
+	return c.exemplars(sel)
+}
+
+// errorLabels checks a spec's own error matcher: a label it needs that the
+// series lack leaves no call bad, and labels it matches empty that are all
+// absent make every call bad.
+func (c *checker) errorLabels(sel string, names []string, ms []*labels.Matcher) {
 	var absent []string
-	for _, m := range sli.ErrorMatchers {
+	for _, m := range ms {
 		if slices.Contains(names, m.Name) {
 			continue
 		}
@@ -102,11 +114,44 @@ func (c *checker) errors() error {
 				m.Name, sel, labelList(names), conventionHint(m.Name, names))
 		}
 	}
-	if len(absent) == len(sli.ErrorMatchers) && len(absent) > 0 && everyMatchesEmpty(sli.ErrorMatchers) {
+	if len(absent) == len(ms) && len(absent) > 0 && everyMatchesEmpty(ms) {
 		c.errorf("none of the error matcher's labels (%s) is on %s, so every call would count as bad; its labels are %s: set error_matcher",
 			strings.Join(absent, ", "), sel, labelList(names))
 	}
-	return c.exemplars(sel)
+}
+
+// statusLabels checks the default error matcher, whose alternatives are the
+// status-code conventions: the series must have the labels of one of them.
+// A spanmetrics counter can have neither while every span's status is
+// unset (the Collector's otel_status_code convention labels only ok and
+// failed spans), which is a warning; any other counter needs its own
+// error_matcher.
+func (c *checker) statusLabels(sel string, names []string) {
+	em := c.s.SLI.ErrorMatcher
+	for _, alt := range em {
+		if hasLabelsOf(alt, names) {
+			return
+		}
+	}
+	required := strings.Join(em.RequiredLabels(), ", ")
+	if info, ok := c.s.SLI.Dialect.Info(); ok && info.UnsetStatusUnlabelled {
+		c.warnf("none of the error matcher's labels (%s) is on %s in the last %s, so no call counts as bad: right while every span's status is unset under the Collector's otel_status_code convention, which labels only ok and failed spans; its labels are %s, and if it has no status label at all, set error_matcher",
+			required, sel, burnrate.FormatWindow(c.lookback), labelList(names))
+		return
+	}
+	c.errorf("none of the error matcher's labels (%s) is on %s, so no call counts as bad; its labels are %s: set error_matcher",
+		required, sel, labelList(names))
+}
+
+// hasLabelsOf says whether series with these label names can match the
+// matchers: every label a matcher needs (one "" does not satisfy) is there.
+func hasLabelsOf(ms []*labels.Matcher, names []string) bool {
+	for _, m := range ms {
+		if !m.Matches("") && !slices.Contains(names, m.Name) {
+			return false
+		}
+	}
+	return true
 }
 
 // conventionHint points at the Collector's other status-code convention

@@ -38,20 +38,26 @@ type DialectInfo struct {
 	ServiceLabel string
 	// TraceIDLabels are the exemplar labels that carry the trace id.
 	TraceIDLabels []string
+	// UnsetStatusUnlabelled is set when a span whose status is unset can
+	// have no status label at all: the Collector under its feature gate
+	// spanmetrics.statusCodeConvention.useOtelPrefix labels only ok and
+	// failed spans (otel_status_code), so a service that never sets a
+	// status has neither status_code nor otel_status_code.
+	UnsetStatusUnlabelled bool
 }
 
 var dialects = map[Dialect]DialectInfo{
 	DialectOTel: {
 		Histogram: "traces_span_metrics_duration_milliseconds", Calls: "traces_span_metrics_calls_total",
-		Unit: time.Millisecond, ServiceLabel: "service_name", TraceIDLabels: []string{"trace_id"},
+		Unit: time.Millisecond, ServiceLabel: "service_name", TraceIDLabels: []string{"trace_id"}, UnsetStatusUnlabelled: true,
 	},
 	DialectOTelSeconds: {
 		Histogram: "traces_span_metrics_duration_seconds", Calls: "traces_span_metrics_calls_total",
-		Unit: time.Second, ServiceLabel: "service_name", TraceIDLabels: []string{"trace_id"},
+		Unit: time.Second, ServiceLabel: "service_name", TraceIDLabels: []string{"trace_id"}, UnsetStatusUnlabelled: true,
 	},
 	DialectOTelLegacy: {
 		Histogram: "duration_milliseconds", Calls: "calls_total",
-		Unit: time.Millisecond, ServiceLabel: "service_name", TraceIDLabels: []string{"trace_id"},
+		Unit: time.Millisecond, ServiceLabel: "service_name", TraceIDLabels: []string{"trace_id"}, UnsetStatusUnlabelled: true,
 	},
 	DialectTempo: {
 		Histogram: "traces_spanmetrics_latency", Calls: "traces_spanmetrics_calls_total",
@@ -69,15 +75,6 @@ func (d Dialect) Info() (DialectInfo, bool) {
 	info, ok := dialects[d]
 	return info, ok
 }
-
-// DefaultErrorMatcher marks a failed span in every known dialect and both
-// status-code conventions of the Collector: status_code="STATUS_CODE_ERROR"
-// (the default, and Tempo's) and otel_status_code="ERROR" (feature gate
-// spanmetrics.statusCodeConvention.useOtelPrefix). A spanmetrics series
-// carries one of the two labels, so the other is empty and matches; a
-// counter with neither label would count every call as bad, which the data
-// checks report.
-const DefaultErrorMatcher = `status_code=~"STATUS_CODE_ERROR|", otel_status_code=~"ERROR|"`
 
 // Names vary with how metrics reach Prometheus: the Prometheus exporter
 // and Prometheus 3's OTLP endpoint can leave out the _total and unit

@@ -247,18 +247,18 @@ func (fc fileContext) errorsSLI(e *errorsSpec) SLI {
 		}
 		out.Dialect = Dialect(e.Dialect)
 	}
-	matcher := e.ErrorMatcher
-	if matcher == "" {
-		matcher = DefaultErrorMatcher
-	}
-	errMatchers, err := parseMatchers(matcher)
-	if err != nil {
-		rep.at(orParent(dec.node(&e.ErrorMatcher), n), "error_matcher: %v", err)
-		return out
+	errMatcher := DefaultErrorMatcher()
+	if e.ErrorMatcher != "" {
+		alt, err := parseMatchers(e.ErrorMatcher)
+		if err != nil {
+			rep.at(orParent(dec.node(&e.ErrorMatcher), n), "error_matcher: %v", err)
+			return out
+		}
+		errMatcher = ErrorMatcher{alt}
 	}
 	out.Metric = name
 	out.Matchers = matchers
-	out.ErrorMatchers = errMatchers
+	out.ErrorMatcher = errMatcher
 	return out
 }
 

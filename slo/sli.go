@@ -34,9 +34,29 @@ func (s SLI) NativeTemplates() (valid, good string) {
 	return valid, s.goodQueryFor("{{.window}}")
 }
 
-// errorMatchers select an errors SLI's bad events.
-func (s SLI) errorMatchers() []*labels.Matcher {
-	return append(append([]*labels.Matcher{}, s.Matchers...), s.ErrorMatchers...)
+// BadCallMatchers returns, for each alternative of an errors SLI's error
+// matcher, the matchers that select its bad calls' series: the SLI's own
+// and the alternative's. The alternatives select different series.
+func (s SLI) BadCallMatchers() [][]*labels.Matcher {
+	out := make([][]*labels.Matcher, len(s.ErrorMatcher))
+	for i, alt := range s.ErrorMatcher {
+		out[i] = append(append([]*labels.Matcher{}, s.Matchers...), alt...)
+	}
+	return out
+}
+
+// badCallsQueryFor returns the PromQL for an errors SLI's bad calls over
+// window: each alternative's increase, joined with `or`. The alternatives
+// select different series, so `or` keeps every one of them once, and an
+// alternative with no series leaves the others' sum as it is (where `+`
+// would make it empty).
+func (s SLI) badCallsQueryFor(window string) string {
+	alts := s.BadCallMatchers()
+	parts := make([]string, len(alts))
+	for i, ms := range alts {
+		parts[i] = fmt.Sprintf("increase(%s[%s])", Selector(s.Metric, ms), window)
+	}
+	return "sum(" + strings.Join(parts, " or ") + ")"
 }
 
 // TotalQueryFor returns the PromQL for the number of valid events in window, or
@@ -64,7 +84,7 @@ func (s SLI) BadQueryFor(window string) (string, error) {
 		total, _ := s.TotalQueryFor(window)
 		return total + " - " + s.goodQueryFor(window), nil
 	case SLIErrors:
-		return fmt.Sprintf("sum(increase(%s[%s]))", Selector(s.Metric, s.errorMatchers()), window), nil
+		return s.badCallsQueryFor(window), nil
 	case SLIEvents:
 		if s.ErrorQuery != "" {
 			return ExpandWindow(s.ErrorQuery, window)

@@ -103,8 +103,10 @@ type SLI struct {
 	// the histogram itself (no _bucket series), and good events are its
 	// histogram_fraction up to Bucket, which need not be a boundary.
 	Native bool
-	// ErrorMatchers mark a bad call in an errors SLI.
-	ErrorMatchers []*labels.Matcher
+	// ErrorMatcher marks a bad call in an errors SLI: the spec's
+	// error_matcher as one alternative, or DefaultErrorMatcher's two. It
+	// has at least one alternative.
+	ErrorMatcher ErrorMatcher
 
 	// GoodQuery, ErrorQuery and TotalQuery are events templates: exactly one
 	// of GoodQuery and ErrorQuery is set, with TotalQuery.

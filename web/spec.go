@@ -45,13 +45,7 @@ func newSpecView(s *slo.SLO) specView {
 	if sli.Kind == slo.SLILatency {
 		v.Threshold = sli.Threshold.String() + " (bucket le=" + strconv.FormatFloat(sli.Bucket, 'f', -1, 64) + ")"
 	}
-	if len(sli.ErrorMatchers) > 0 {
-		parts := make([]string, len(sli.ErrorMatchers))
-		for i, m := range sli.ErrorMatchers {
-			parts[i] = m.String()
-		}
-		v.ErrorMatcher = strings.Join(parts, ", ")
-	}
+	v.ErrorMatcher = sli.ErrorMatcher.String()
 	var errs []string
 	if sli.Kind == slo.SLIRaw {
 		q, err := sli.ErrorRatioQueryFor(specQueryWindow)
