@@ -29,8 +29,9 @@ lint: ## gofmt (fails on any unformatted file), go vet and staticcheck.
 	$(GO) run $(STATICCHECK) ./...
 
 .PHONY: unit
-unit: ## go test -race on every package.
+unit: ## go test -race on every package, then 3,000 sequences of the alerting model test.
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run '^TestModel$$' ./alerting -model.runs=3000
 
 .PHONY: fuzz
 fuzz: ## A short run of every fuzz target (FUZZTIME each).
