@@ -252,6 +252,20 @@ func TestChecksAgainstTheData(t *testing.T) {
 				`UTF-8 names are kept with dots; write the metric as {"traces.span.metrics.calls", ...}`},
 		},
 		{
+			name: "an errors SLI whose exemplars are on the Collector's latency histogram is fine",
+			series: counter(`traces_span_metrics_calls_total{service_name="checkout",status_code="STATUS_CODE_ERROR"}`) +
+				histogram("traces_span_metrics_duration_milliseconds", `service_name="checkout",status_code="STATUS_CODE_ERROR"`, "2000", "+Inf"),
+			exemplars: []*labels.Matcher{labels.MustNewMatcher(labels.MatchEqual, model.MetricNameLabel, "traces_span_metrics_duration_milliseconds_bucket")},
+			sli:       "      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"checkout\"}\n",
+		},
+		{
+			name:   "an errors SLI with no exemplars anywhere is warned about",
+			series: counter(`traces_span_metrics_calls_total{service_name="checkout",status_code="STATUS_CODE_ERROR"}`),
+			sli:    "      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"checkout\"}\n",
+			wantWarnings: []string{`no exemplars on traces_span_metrics_calls_total{service_name="checkout"} in the last 1h, so alerts will have no trace links: ` +
+				`turn them on in the Collector's spanmetrics connector (exemplars: enabled: true) and in Prometheus (--enable-feature=exemplar-storage)`},
+		},
+		{
 			name:   "no exemplars is a warning naming the settings",
 			series: otelHistogram,
 			sli:    "      latency:\n        metric: traces_span_metrics_duration_milliseconds_bucket{service_name=\"checkout\"}\n        threshold: 2s\n",

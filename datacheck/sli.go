@@ -96,7 +96,13 @@ func (c *checker) errors() error {
 	} else {
 		c.statusLabels(sel, names)
 	}
-	return c.exemplars(sel)
+	// Trace links of an errors SLI also come from the dialect's latency
+	// histogram, whose failed spans carry exemplars too.
+	var histogram []string
+	if info, ok := sli.Dialect.Info(); ok {
+		histogram = append(histogram, slo.Selector(info.Histogram+"_bucket", sli.Matchers))
+	}
+	return c.exemplars(sel, histogram...)
 }
 
 // errorLabels checks a spec's own error matcher: a label it needs that the
@@ -175,10 +181,18 @@ func everyMatchesEmpty(ms []*labels.Matcher) bool {
 	return true
 }
 
-// exemplars warns when the series carry no exemplars: alerts then come
+// exemplars warns when none of the series where alerts look for trace
+// links carries exemplars (sel first, then the others): alerts then come
 // without trace links.
-func (c *checker) exemplars(sel string) error {
-	n, err := c.src.ExemplarCount(c.ctx, sel, c.start, c.end)
+func (c *checker) exemplars(sel string, others ...string) error {
+	n, err := 0, error(nil)
+	for _, s := range append([]string{sel}, others...) {
+		var found int
+		found, err = c.src.ExemplarCount(c.ctx, s, c.start, c.end)
+		if n += found; err != nil || n > 0 {
+			break
+		}
+	}
 	switch {
 	case err != nil:
 		c.warnf("cannot look up exemplars on %s, so trace links may be missing: %v", sel, err)
