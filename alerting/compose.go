@@ -63,7 +63,7 @@ func (m *Manager) notification(inc *Incident, s *slo.SLO, st *burnrate.Status, s
 	n.SLO = sloInfo(s)
 	n.RunbookURL = s.Alerting.RunbookURL
 	if st != nil {
-		n.BudgetRemaining, n.BudgetCovered = st.Budget.Remaining, budgetCovered(st)
+		n.BudgetRemaining, n.BudgetCovered = st.Budget.Remaining, BudgetCovered(st)
 	}
 	tier := s.Alerting.Page
 	if inc.Severity == slo.Ticket {
@@ -87,11 +87,12 @@ func sloInfo(s *slo.SLO) SLOInfo {
 		Objective: s.Objective, Period: s.Period.String(), Labels: s.Labels}
 }
 
-// budgetCovered is how much of the period so far st's budget was counted
-// over, when that is less than the period so far; zero when it covers the
-// whole of it or the coverage is not known. A minute of slack absorbs the
-// step of the history lookup.
-func budgetCovered(st *burnrate.Status) time.Duration {
+// BudgetCovered is how much of the period so far st's budget was counted
+// over, when that is less than the period so far (a young Prometheus, a
+// new service); zero when it covers the whole of it or the coverage is not
+// known. A minute of slack absorbs the step of the history lookup. The
+// dashboard and the notifications both ask it.
+func BudgetCovered(st *burnrate.Status) time.Duration {
 	b := st.Budget
 	elapsed := st.At.Sub(b.PeriodStart)
 	if st.SLO.Period.Calendar == "" {
@@ -123,7 +124,7 @@ func budgetLeft(st *burnrate.Status) string {
 		return "unknown share of the budget left"
 	}
 	left := strconv.FormatFloat(st.Budget.Remaining*100, 'f', 1, 64) + "%"
-	if d := budgetCovered(st); d > 0 {
+	if d := BudgetCovered(st); d > 0 {
 		return "budget over " + budgetScope(d, st.SLO.Period.String()) + ": " + left + " left"
 	}
 	return left + " of the budget left"

@@ -1,0 +1,68 @@
+package web
+
+// This file says how much of its span each number on the dashboard covers:
+// a Prometheus with two hours of history gives a budget over those two
+// hours, not over the 30d period, and a 6h window that holds only 2h of
+// data. It also says since when an SLO without data has had none, as far
+// as its open incidents tell.
+
+import (
+	"time"
+
+	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/burnrate"
+)
+
+// budgetCovered renders how much of the period st's budget was counted
+// over, "2h", when that is less than the period so far; "" otherwise.
+func budgetCovered(st *burnrate.Status) string {
+	d := alerting.BudgetCovered(st)
+	if d <= 0 || st.State == burnrate.StateError || st.State == burnrate.StateNoData {
+		return ""
+	}
+	return burnrate.FormatWindow(d.Round(time.Minute))
+}
+
+// budgetScope is "over the last 2h of 30d" when st's budget was counted
+// over less than the period so far; "" otherwise.
+func budgetScope(st *burnrate.Status) string {
+	if c := budgetCovered(st); c != "" {
+		return "over the last " + c + " of " + st.SLO.Period.String()
+	}
+	return ""
+}
+
+// windowCoverage says that a window holds less data than its length: "the
+// data covers only the last 2h of this 6h window"; "" when it is covered
+// or its coverage is not known.
+func windowCoverage(w burnrate.WindowStatus) string {
+	if w.Covered <= 0 || w.Covered >= w.Window {
+		return ""
+	}
+	return "the data covers only the last " + burnrate.FormatWindow(w.Covered.Round(time.Minute)) +
+		" of this " + burnrate.FormatWindow(w.Window) + " window"
+}
+
+// noDataSince is since when an SLO in state no_data has had no data: the
+// start of its open no-data incident or the mark on its held burn
+// incident, the earlier of them. Zero when the SLO has data, or no open
+// incident says since when (the no-data delay has not passed yet).
+func noDataSince(snap *Snapshot, st *burnrate.Status) time.Time {
+	var since time.Time
+	if st.State != burnrate.StateNoData {
+		return since
+	}
+	for _, in := range snap.Incidents {
+		if in.SLOID != st.SLO.ID || in.State != alerting.IncidentFiring {
+			continue
+		}
+		t := in.NoDataSince
+		if in.Kind == alerting.KindNoData {
+			t = in.StartedAt
+		}
+		if !t.IsZero() && (since.IsZero() || t.Before(since)) {
+			since = t
+		}
+	}
+	return since
+}
