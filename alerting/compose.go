@@ -11,6 +11,7 @@ import (
 
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/slo"
+	prommodel "github.com/prometheus/common/model"
 )
 
 // summarize writes each incident's one-line summary from this evaluation:
@@ -113,7 +114,7 @@ func budgetScope(covered time.Duration, period string) string {
 	if covered <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("the last %s of the %s period", burnrate.FormatWindow(covered.Round(time.Minute)), period)
+	return fmt.Sprintf("the last %s of the %s period", prommodel.Duration(covered.Round(time.Minute)), period)
 }
 
 // budgetLeft says how much budget is left, and over what when the data is

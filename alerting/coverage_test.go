@@ -25,6 +25,11 @@ func TestAPageSaysHowMuchOfThePeriodItsBudgetCovers(t *testing.T) {
 			wantSummary: "budget over the last 2h of the 30d period: -6891.0% left",
 		},
 		{
+			name: "history of a few minutes less than two hours", covered: 117 * time.Minute, remaining: 0.5,
+			wantCovered: 117 * time.Minute, wantScope: "the last 1h57m of the 30d period",
+			wantSummary: "budget over the last 1h57m of the 30d period: 50.0% left",
+		},
+		{
 			name: "history older than the period", covered: 30 * 24 * time.Hour, remaining: 0.8,
 			wantSummary: "80.0% of the budget left",
 		},

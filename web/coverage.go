@@ -14,22 +14,27 @@ import (
 )
 
 // budgetCovered renders how much of the period st's budget was counted
-// over, "2h", when that is less than the period so far; "" otherwise.
+// over, "2h" or "1h 57m", when that is less than the period so far; ""
+// otherwise.
 func budgetCovered(st *burnrate.Status) string {
 	d := alerting.BudgetCovered(st)
 	if d <= 0 || st.State == burnrate.StateError || st.State == burnrate.StateNoData {
 		return ""
 	}
-	return burnrate.FormatWindow(d.Round(time.Minute))
+	return span(d.Round(time.Minute))
 }
 
-// budgetScope is "over the last 2h of 30d" when st's budget was counted
-// over less than the period so far; "" otherwise.
+// budgetScope is "over the last 2h of 30d" (or "of this month") when st's
+// budget was counted over less than the period so far; "" otherwise.
 func budgetScope(st *burnrate.Status) string {
-	if c := budgetCovered(st); c != "" {
-		return "over the last " + c + " of " + st.SLO.Period.String()
+	c := budgetCovered(st)
+	switch {
+	case c == "":
+		return ""
+	case st.SLO.Period.Calendar != "":
+		return "over the last " + c + " of this " + st.SLO.Period.String()
 	}
-	return ""
+	return "over the last " + c + " of " + st.SLO.Period.String()
 }
 
 // windowCoverage says that a window holds less data than its length: "the
@@ -39,7 +44,7 @@ func windowCoverage(w burnrate.WindowStatus) string {
 	if w.Covered <= 0 || w.Covered >= w.Window {
 		return ""
 	}
-	return "the data covers only the last " + burnrate.FormatWindow(w.Covered.Round(time.Minute)) +
+	return "the data covers only the last " + span(w.Covered.Round(time.Minute)) +
 		" of this " + burnrate.FormatWindow(w.Window) + " window"
 }
 

@@ -18,7 +18,8 @@ var noDataSince = fixtureAt.Add(-90 * time.Minute)
 
 // youngSnapshot is the fixture as a Prometheus with two hours of history
 // sees it: the latency SLO's budget and its windows longer than 2h cover
-// only those two hours; the SLO without data has a no-data incident, and
+// only those two hours, the payments SLO's month only its last 90
+// minutes; the SLO without data has a no-data incident, and
 // the availability SLO a page held open since its data went away.
 func youngSnapshot(t testing.TB) *web.Snapshot {
 	t.Helper()
@@ -31,6 +32,8 @@ func youngSnapshot(t testing.TB) *web.Snapshot {
 			for j := range st.Windows {
 				st.Windows[j].Covered = min(st.Windows[j].Window, 2*time.Hour)
 			}
+		case "payments/authorize-errors":
+			st.Budget.Covered = 90 * time.Minute
 		case "checkout/requests-availability":
 			st.State, st.Reason = burnrate.StateNoData, "no series answered the valid-events query over 5m"
 		}
@@ -68,6 +71,7 @@ func TestPagesSayHowMuchOfThePeriodAndWindowsTheDataCovers(t *testing.T) {
 		{"The overview says over what the budget was counted.", "/", []string{
 			"-6891.0%", "over the last 2h of 30d",
 			"-6891.0% of the budget left over the last 2h of 30d",
+			"over the last 1h 30m of this month",
 		}, nil},
 		{"The SLO page says over what the budget was counted and which windows are short.", "/slo/checkout/requests-latency", []string{
 			"over the last 2h of 30d",
