@@ -7,10 +7,12 @@ package web
 // as its open incidents tell.
 
 import (
+	"strings"
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 // budgetCovered renders how much of the period st's budget was counted
@@ -46,6 +48,27 @@ func windowCoverage(w burnrate.WindowStatus) string {
 	}
 	return "the data covers only the last " + span(w.Covered.Round(time.Minute)) +
 		" of this " + burnrate.FormatWindow(w.Window) + " window"
+}
+
+// ruleCoverage says which of a rule's windows hold less data than their
+// length: "The data covers only the last 2h of the 3d and 6h windows.";
+// "" when both are covered or their coverage is not known.
+func ruleCoverage(st *burnrate.Status, w slo.Window) string {
+	var short []string
+	var covered time.Duration
+	for _, d := range []time.Duration{w.Long, w.Short} {
+		if ws, ok := st.Window(d); ok && windowCoverage(ws) != "" {
+			short = append(short, burnrate.FormatWindow(d))
+			covered = ws.Covered
+		}
+	}
+	switch len(short) {
+	case 0:
+		return ""
+	case 1:
+		return "The data covers only the last " + span(covered.Round(time.Minute)) + " of the " + short[0] + " window."
+	}
+	return "The data covers only the last " + span(covered.Round(time.Minute)) + " of the " + strings.Join(short, " and ") + " windows."
 }
 
 // noDataSince is since when an SLO in state no_data has had no data: the

@@ -78,7 +78,10 @@ func TestPagesSayHowMuchOfThePeriodAndWindowsTheDataCovers(t *testing.T) {
 			"for the last 2h of the 30d period",
 			`title="the data covers only the last 2h of this 6h window"`,
 			`title="the data covers only the last 2h of this 3d window"`,
+			"The data covers only the last 2h of the 6h window.",
+			"The data covers only the last 2h of the 3d and 6h windows.",
 		}, []string{
+			"The data covers only the last 2h of the 1h",
 			`title="the data covers only the last 2h of this 1h window"`,
 			`title="the data covers only the last 2h of this 2h window"`,
 		}},

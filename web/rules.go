@@ -17,6 +17,9 @@ type ruleLine struct {
 	Text string
 	// Note says what the factor means for the budget.
 	Note string
+	// Coverage says which of the rule's windows hold less data than their
+	// length (a young Prometheus).
+	Coverage string
 	// State is "firing", "held" or "" (quiet), with a word for people.
 	State, StateLabel string
 }
@@ -44,7 +47,7 @@ func ruleLines(st *burnrate.Status) []ruleLine {
 			Severity: string(w.Severity),
 			Text: fmt.Sprintf("%s if the %s and %s burn rates both exceed %s; %s",
 				verb, burnrate.FormatWindow(w.Long), burnrate.FormatWindow(w.Short), burn(w.Factor), now),
-			Note: budgetNote(s, w),
+			Note: budgetNote(s, w), Coverage: ruleCoverage(st, w),
 		}
 		switch {
 		case a == nil:
