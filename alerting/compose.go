@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"time"
 
+	prommodel "github.com/prometheus/common/model"
+
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/slo"
-	prommodel "github.com/prometheus/common/model"
 )
 
 // summarize writes each incident's one-line summary from this evaluation:
