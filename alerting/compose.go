@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	prommodel "github.com/prometheus/common/model"
+
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/slo"
 )
@@ -63,7 +65,7 @@ func (m *Manager) notification(inc *Incident, s *slo.SLO, st *burnrate.Status, s
 	n.SLO = sloInfo(s)
 	n.RunbookURL = s.Alerting.RunbookURL
 	if st != nil {
-		n.BudgetRemaining = st.Budget.Remaining
+		n.BudgetRemaining, n.BudgetCovered = st.Budget.Remaining, BudgetCovered(st)
 	}
 	tier := s.Alerting.Page
 	if inc.Severity == slo.Ticket {
@@ -87,35 +89,75 @@ func sloInfo(s *slo.SLO) SLOInfo {
 		Objective: s.Objective, Period: s.Period.String(), Labels: s.Labels}
 }
 
+// BudgetCovered is how much of the period so far st's budget was counted
+// over, when that is less than the period so far (a young Prometheus, a
+// new service); zero when it covers the whole of it or the coverage is not
+// known. A minute of slack absorbs the step of the history lookup. The
+// dashboard and the notifications both ask it.
+func BudgetCovered(st *burnrate.Status) time.Duration {
+	b := st.Budget
+	elapsed := st.At.Sub(b.PeriodStart)
+	if st.SLO.Period.Calendar == "" {
+		elapsed = st.SLO.Period.Rolling
+	}
+	if b.Covered <= 0 || math.IsNaN(b.Remaining) || b.Covered >= elapsed-time.Minute {
+		return 0
+	}
+	return b.Covered
+}
+
+// BudgetScope says over what BudgetRemaining was counted when that is less
+// than the period so far: "the last 2h of the 30d period"; "" when the
+// budget covers the whole period so far.
+func (n *Notification) BudgetScope() string { return budgetScope(n.BudgetCovered, n.SLO.Period) }
+
+func budgetScope(covered time.Duration, period string) string {
+	if covered <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("the last %s of the %s period", prommodel.Duration(covered.Round(time.Minute)), period)
+}
+
+// budgetLeft says how much budget is left, and over what when the data is
+// younger than the period: "42.3% of the budget left", "budget over the
+// last 2h of the 30d period: -6891.0% left".
+func budgetLeft(st *burnrate.Status) string {
+	if st == nil || math.IsNaN(st.Budget.Remaining) {
+		return "unknown share of the budget left"
+	}
+	left := strconv.FormatFloat(st.Budget.Remaining*100, 'f', 1, 64) + "%"
+	if d := BudgetCovered(st); d > 0 {
+		return "budget over " + budgetScope(d, st.SLO.Period.String()) + ": " + left + " left"
+	}
+	return left + " of the budget left"
+}
+
 // summary is the one line a person reads first. st is nil when the SLO has
 // no evaluation this cycle.
 func summary(inc *Incident, s *slo.SLO, st *burnrate.Status, status Status) string {
-	left := "unknown"
-	if st != nil && !math.IsNaN(st.Budget.Remaining) {
-		left = strconv.FormatFloat(st.Budget.Remaining*100, 'f', 1, 64) + "%"
-	}
+	left := budgetLeft(st)
 	switch {
 	case inc.Kind == KindNoData && status == Resolved:
 		return fmt.Sprintf("%s has data again", s.ID)
 	case inc.Kind == KindNoData:
 		return fmt.Sprintf("%s has had no data since %s", s.ID, inc.StartedAt.UTC().Format(time.RFC3339))
 	case status == Resolved && inc.EndReason == EndEscalated:
-		return fmt.Sprintf("%s escalated to page: its error budget burns faster than the ticket rule; %s of the budget left", s.ID, left)
+		return fmt.Sprintf("%s escalated to page: its error budget burns faster than the ticket rule; %s", s.ID, left)
 	case status == Resolved && inc.EndReason == EndSLORemoved:
 		return fmt.Sprintf("%s was removed from the specs; its %s incident is closed", s.ID, inc.Severity)
 	case status == Resolved:
-		return fmt.Sprintf("%s no longer burns its error budget at %s rate; %s of the budget left", s.ID, inc.Severity, left)
+		return fmt.Sprintf("%s no longer burns its error budget at %s rate; %s", s.ID, inc.Severity, left)
 	case !inc.NoDataSince.IsZero():
 		return fmt.Sprintf("%s has had no data since %s; its %s incident is held open, not resolved",
 			s.ID, inc.NoDataSince.UTC().Format(time.RFC3339), inc.Severity)
 	}
 	for _, w := range inc.Windows {
 		if w.Firing {
-			return fmt.Sprintf("%s is burning its error budget %.1f× too fast (%s: %s at %.1f× and %s at %.1f×, above %g); %s of the budget left",
+			return fmt.Sprintf("%s is burning its error budget %.1f× too fast (%s: %s at %.1f× and %s at %.1f×, above %g); %s",
 				s.ID, w.LongBurnRate, inc.Severity, w.Long, w.LongBurnRate, w.Short, w.ShortBurnRate, w.Factor, left)
 		}
 	}
-	return fmt.Sprintf("%s is burning its error budget; %s of the budget left", s.ID, left)
+	return fmt.Sprintf("%s is burning its error budget; %s", s.ID, left)
 }
 
 func mergeMaps(ms ...map[string]string) map[string]string {

@@ -83,6 +83,12 @@ type Notification struct {
 	// BudgetRemaining is the share of the period's error budget left, 1 =
 	// untouched, 0 = spent, negative = overspent.
 	BudgetRemaining float64 `json:"budget_remaining"`
+	// BudgetCovered is how much of the period so far BudgetRemaining was
+	// counted over, when that is less than the period so far: a young
+	// Prometheus or a new service, whose data spans the last 2h of a 30d
+	// period. Zero when the budget covers the whole period so far, or its
+	// coverage is not known. BudgetScope says it in words.
+	BudgetCovered time.Duration `json:"budget_covered,omitempty"`
 	// Windows are the alert rules of the tier with their burn rates now.
 	Windows []BurnWindow `json:"windows"`
 	// Traces are links to exemplar traces of bad events, worst first.

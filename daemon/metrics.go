@@ -84,7 +84,10 @@ func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 var (
-	sloBudget = prometheus.NewDesc("burnwatch_slo_error_budget_remaining", "Share of the period's error budget left (1 untouched, negative overspent).", []string{"slo", "team", "service"}, nil)
+	sloBudget  = prometheus.NewDesc("burnwatch_slo_error_budget_remaining", "Share of the period's error budget left (1 untouched, negative overspent).", []string{"slo", "team", "service"}, nil)
+	sloCovered = prometheus.NewDesc("burnwatch_slo_error_budget_covered_seconds",
+		"How much of the period so far the error budget was counted over: less than the period while the SLI's series are younger than it (a young Prometheus, a new service). Absent when not known.",
+		[]string{"slo"}, nil)
 	sloBurn   = prometheus.NewDesc("burnwatch_slo_burn_rate", "Burn rate over a window.", []string{"slo", "window"}, nil)
 	sloFiring = prometheus.NewDesc("burnwatch_slo_alert_firing", "Whether an alert tier of the SLO fires.", []string{"slo", "severity"}, nil)
 	sloState  = prometheus.NewDesc("burnwatch_slo_evaluation_state", "1 for the SLO's evaluation state.", []string{"slo", "state"}, nil)
@@ -95,6 +98,7 @@ type sloCollector struct{ d *Daemon }
 
 func (c sloCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- sloBudget
+	ch <- sloCovered
 	ch <- sloBurn
 	ch <- sloFiring
 	ch <- sloState
@@ -112,6 +116,9 @@ func (c sloCollector) Collect(ch chan<- prometheus.Metric) {
 			continue
 		}
 		ch <- prometheus.MustNewConstMetric(sloBudget, prometheus.GaugeValue, st.Budget.Remaining, id, st.SLO.Team, st.SLO.Service)
+		if st.Budget.Covered > 0 {
+			ch <- prometheus.MustNewConstMetric(sloCovered, prometheus.GaugeValue, st.Budget.Covered.Seconds(), id)
+		}
 		for _, w := range st.Windows {
 			ch <- prometheus.MustNewConstMetric(sloBurn, prometheus.GaugeValue, w.BurnRate, id, burnrate.FormatWindow(w.Window))
 		}

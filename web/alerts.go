@@ -22,9 +22,12 @@ type incidentView struct {
 	Started, StartedTime                string
 	Resolved, ResolvedTime              string
 	Duration                            string
-	Windows                             []burnWindowView
-	Traces                              []traceView
-	Deliveries                          []deliveryView
+	// NoDataSince is set while a firing incident is held open for lack
+	// of data.
+	NoDataSince, NoDataSinceTime string
+	Windows                      []burnWindowView
+	Traces                       []traceView
+	Deliveries                   []deliveryView
 }
 
 type burnWindowView struct {
@@ -66,6 +69,9 @@ func (s *server) newIncidentView(in *alerting.Incident, now time.Time) incidentV
 		Key: in.Key, Kind: kindLabel(in.Kind), Severity: string(in.Severity), State: string(in.State), Summary: in.Summary,
 		SLOID: in.SLOID, SLOLink: s.sloPath(in.SLOID),
 		Started: clock(in.StartedAt), StartedTime: machineTime(in.StartedAt),
+	}
+	if !in.NoDataSince.IsZero() && in.State == alerting.IncidentFiring {
+		v.NoDataSince, v.NoDataSinceTime = clock(in.NoDataSince), machineTime(in.NoDataSince)
 	}
 	end := now
 	if !in.ResolvedAt.IsZero() {

@@ -11,7 +11,15 @@ import (
 )
 
 // The JSON API speaks burnrate's report types, the same fields `burnwatch
-// eval` prints. Numbers that are not known are null, never NaN.
+// eval` prints, with a few the dashboard adds (sloJSON). Numbers that are
+// not known are null, never NaN.
+
+// slosReport is the body of /api/v1/slos: burnrate.Report with each SLO
+// as sloJSON.
+type slosReport struct {
+	EvaluatedAt time.Time `json:"evaluated_at"`
+	SLOs        []sloJSON `json:"slos"`
+}
 
 // alertsReport is the body of /api/v1/alerts.
 type alertsReport struct {
@@ -26,6 +34,34 @@ type incidentJSON struct {
 	Windows    []burnWindowJSON    `json:"windows"`
 	Traces     []traceLinkJSON     `json:"traces"`
 	Deliveries []alerting.Delivery `json:"deliveries"`
+}
+
+// sloJSON is burnrate's report of one SLO with what the dashboard adds:
+// over what the budget was counted, and since when the SLO has had no
+// data.
+type sloJSON struct {
+	burnrate.SLOReport
+	Budget budgetJSON `json:"budget"`
+	// NoDataSince is when an SLO in state no_data lost its data, as far as
+	// its open incidents tell; absent otherwise.
+	NoDataSince *time.Time `json:"no_data_since,omitempty"`
+}
+
+type budgetJSON struct {
+	burnrate.BudgetReport
+	// CoveredLabel is "over the last 2h of 30d" when the budget was
+	// counted over less than the period so far; absent otherwise.
+	CoveredLabel string `json:"covered_label,omitempty"`
+}
+
+func newSLOJSON(snap *Snapshot, st *burnrate.Status) sloJSON {
+	rep := burnrate.NewSLOReport(st)
+	out := sloJSON{SLOReport: rep, Budget: budgetJSON{BudgetReport: rep.Budget, CoveredLabel: budgetScope(st)}}
+	if since := noDataSince(snap, st); !since.IsZero() {
+		since = since.UTC()
+		out.NoDataSince = &since
+	}
+	return out
 }
 
 type burnWindowJSON struct {
@@ -69,10 +105,10 @@ func (s *server) apiSLOs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := parseFilter(r.URL.Query())
-	rep := burnrate.Report{EvaluatedAt: snap.At.UTC(), SLOs: make([]burnrate.SLOReport, 0, len(snap.Statuses))}
+	rep := slosReport{EvaluatedAt: snap.At.UTC(), SLOs: make([]sloJSON, 0, len(snap.Statuses))}
 	for i := range snap.Statuses {
 		if f.keeps(&snap.Statuses[i]) {
-			rep.SLOs = append(rep.SLOs, burnrate.NewSLOReport(&snap.Statuses[i]))
+			rep.SLOs = append(rep.SLOs, newSLOJSON(snap, &snap.Statuses[i]))
 		}
 	}
 	s.writeJSON(w, r, rep)
@@ -90,7 +126,7 @@ func (s *server) apiSLO(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no SLO has the id "+id)
 		return
 	}
-	s.writeJSON(w, r, burnrate.NewSLOReport(st))
+	s.writeJSON(w, r, newSLOJSON(snap, st))
 }
 
 func (s *server) apiAlerts(w http.ResponseWriter, r *http.Request) {

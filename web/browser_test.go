@@ -242,7 +242,10 @@ func artifactDir(t *testing.T) string {
 // scripts the browser adds itself are not subject to the policy.
 const cspWatch = `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`
 
-func TestDashboardInChromium(t *testing.T) {
+// startChromium starts a headless Chromium that records CSP violations,
+// or skips the test when there is none.
+func startChromium(t *testing.T) context.Context {
+	t.Helper()
 	chrome := chromiumPath()
 	if chrome == "" {
 		if os.Getenv("BURNWATCH_REQUIRE_CHROMIUM") == "1" {
@@ -250,17 +253,6 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 		t.Skip("Chromium not found: install the Debian package chromium (scripts/install-test-deps.sh) or set CHROME; BURNWATCH_REQUIRE_CHROMIUM=1 makes this a failure")
 	}
-	at := time.Now().UTC().Truncate(time.Minute)
-	snap, engine := browserSnapshot(t, at)
-	h, err := web.New(web.Options{
-		Snapshot: func() *web.Snapshot { return snap }, Querier: engine,
-		Logger: slog.New(slog.DiscardHandler), Refresh: -1,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newLoopbackServer(t, h)
-
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
@@ -268,18 +260,39 @@ func TestDashboardInChromium(t *testing.T) {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 	)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	defer cancelTimeout()
-	err = chromedp.Do(ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+	t.Cleanup(cancelTimeout)
+	err := chromedp.Do(ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspWatch})
 		return chromedp.Void{}, err
 	})
 	if err != nil {
 		t.Fatalf("start Chromium %s: %v", chrome, err)
 	}
+	return ctx
+}
+
+// newDashboard serves the dashboard over snap on 127.0.0.1.
+func newDashboard(t *testing.T, snap *web.Snapshot, q burnrate.Querier) string {
+	t.Helper()
+	h, err := web.New(web.Options{
+		Snapshot: func() *web.Snapshot { return snap }, Querier: q,
+		Logger: slog.New(slog.DiscardHandler), Refresh: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newLoopbackServer(t, h)
+}
+
+func TestDashboardInChromium(t *testing.T) {
+	ctx := startChromium(t)
+	at := time.Now().UTC().Truncate(time.Minute)
+	snap, engine := browserSnapshot(t, at)
+	srv := newDashboard(t, snap, engine)
 	artifacts := artifactDir(t)
 
 	// The overview: data, the burning SLO first, no script from the spec.
@@ -348,6 +361,44 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, artifacts, "alerts.png")
+}
+
+// TestAYoungPrometheusInChromium shows the dashboard of a Prometheus with
+// two hours of history: the budget says it covers those two hours, and
+// the windows longer than them are marked.
+func TestAYoungPrometheusInChromium(t *testing.T) {
+	ctx := startChromium(t)
+	// On the hour, so that the history lookup's steps find the first
+	// sample exactly.
+	at := time.Now().UTC().Truncate(time.Hour)
+	snap, engine := youngEvaluation(t, at)
+	srv := newDashboard(t, snap, engine)
+	artifacts := artifactDir(t)
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv+"/"), chromedp.WaitVisible(chromedp.CSS("table.slos"))); err != nil {
+		t.Fatal(err)
+	}
+	got := evaluate[string](t, ctx, `document.querySelector('tr[data-slo="checkout/requests-latency"] td.budget').innerText`)
+	if !strings.Contains(got, "over the last 2h of 30d") {
+		t.Errorf("the young SLO's budget cell reads %q, want it to say it covers the last 2h of 30d", got)
+	}
+	checkNoScriptRan(t, ctx, "young overview")
+	screenshot(t, ctx, artifacts, "young-overview.png")
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv+"/slo/checkout/requests-latency"), chromedp.WaitVisible(chromedp.CSS("table.windows"))); err != nil {
+		t.Fatal(err)
+	}
+	marked := evaluate[[]string](t, ctx, `[...document.querySelectorAll('table.windows abbr.partial')].map(a => a.closest('th').firstChild.textContent.trim() + ': ' + a.title)`)
+	want := []string{
+		"6h: the data covers only the last 2h of this 6h window",
+		"1d: the data covers only the last 2h of this 1d window",
+		"3d: the data covers only the last 2h of this 3d window",
+	}
+	if strings.Join(marked, "; ") != strings.Join(want, "; ") {
+		t.Errorf("marked windows %q, want %q", marked, want)
+	}
+	checkNoScriptRan(t, ctx, "young SLO page")
+	screenshot(t, ctx, artifacts, "young-detail.png")
 }
 
 // newLoopbackServer serves h on 127.0.0.1 and returns its base URL.

@@ -44,14 +44,19 @@ type sloFacts struct {
 
 type budgetFacts struct {
 	Remaining, Consumed, ErrorRatio string
-	PeriodStart, PeriodEnd          string
-	Period                          string
-	Bar                             budgetBar
+	// Covered is how much of the period the budget was counted over,
+	// "2h", when that is less than the period so far; empty otherwise.
+	Covered                string
+	PeriodStart, PeriodEnd string
+	Period                 string
+	Bar                    budgetBar
 }
 
 type windowRow struct {
 	Window, ErrorRatio, BurnRate, Good, Valid, Bad string
 	Class                                          string
+	// Coverage says that the window holds less data than its length.
+	Coverage string
 }
 
 // historyView holds the history charts, or why there are none.
@@ -91,7 +96,7 @@ func findStatus(snap *Snapshot, id string) *burnrate.Status {
 func (s *server) newDetail(ctx context.Context, snap *Snapshot, st *burnrate.Status) *detailPage {
 	sl := st.SLO
 	p := &detailPage{
-		Layout: s.layout(snap, sl.ID, "slo"), row: s.newRow(st),
+		Layout: s.layout(snap, sl.ID, "slo"), row: s.newRow(snap, st),
 		Rules: ruleLines(st), Disabled: disabledTiers(sl), Exhaustion: exhaustion(st),
 		Spec:    newSpecView(sl),
 		APILink: s.path("/api/v1/slos/" + escapeID(sl.ID)),
@@ -112,12 +117,13 @@ func (s *server) newDetail(ctx context.Context, snap *Snapshot, st *burnrate.Sta
 	p.Budget = budgetFacts{
 		Remaining: percent(rem), Consumed: percent(1 - rem), ErrorRatio: errorRatio(st.Budget.ErrorRatio),
 		PeriodStart: clock(st.Budget.PeriodStart), PeriodEnd: clock(st.Budget.PeriodEnd), Period: sl.Period.String(),
-		Bar: newBudgetBar(rem),
+		Covered: budgetCovered(st), Bar: p.Bar,
 	}
 	for _, ws := range st.Windows {
 		wr := windowRow{
 			Window: burnrate.FormatWindow(ws.Window), ErrorRatio: errorRatio(ws.ErrorRatio), BurnRate: burn(ws.BurnRate),
 			Good: count(ws.Good), Valid: count(ws.Valid), Bad: count(ws.Valid - ws.Good),
+			Coverage: windowCoverage(ws),
 		}
 		if ws.BurnRate > 1 {
 			wr.Class = "warn"

@@ -66,11 +66,19 @@ type row struct {
 	HealthClass, HealthLabel, HealthTitle      string
 	Objective, Period                          string
 	Budget                                     string
-	Bar                                        budgetBar
-	Burn, BurnWindow, BurnTitle                string
-	Lasts                                      string
-	Labels                                     []label
-	Reason                                     string
+	// BudgetScope is "over the last 2h of 30d" when the budget was counted
+	// over less than the period so far; empty otherwise.
+	BudgetScope                 string
+	Bar                         budgetBar
+	Burn, BurnWindow, BurnTitle string
+	// BurnCoverage says that the burn rate's window holds less data than
+	// its length; empty otherwise.
+	BurnCoverage string
+	// NoDataSince is when an SLO without data lost it, when known.
+	NoDataSince string
+	Lasts       string
+	Labels      []label
+	Reason      string
 
 	remaining float64
 }
@@ -86,8 +94,11 @@ type budgetBar struct {
 
 const budgetBarWidth = 120
 
-func newBudgetBar(remaining float64) budgetBar {
+func newBudgetBar(remaining float64, scope string) budgetBar {
 	b := budgetBar{Title: "budget remaining " + percent(remaining)}
+	if scope != "" {
+		b.Title += " " + scope
+	}
 	switch {
 	case math.IsNaN(remaining):
 		b.Class, b.Title = "unknown", "budget not known"
@@ -104,7 +115,7 @@ func newBudgetBar(remaining float64) budgetBar {
 	return b
 }
 
-func (s *server) newRow(st *burnrate.Status) row {
+func (s *server) newRow(snap *Snapshot, st *burnrate.Status) row {
 	sl := st.SLO
 	h := healthOf(st)
 	info := healthInfo[h]
@@ -114,12 +125,19 @@ func (s *server) newRow(st *burnrate.Status) row {
 		Description: sl.Description, Health: h,
 		HealthClass: info.class, HealthLabel: info.label, HealthTitle: info.title,
 		Objective: objective(sl.Objective), Period: sl.Period.String(),
-		Budget: percent(rem), Bar: newBudgetBar(rem), Burn: unknown, Lasts: unknown,
+		Budget: percent(rem), BudgetScope: budgetScope(st), Burn: unknown, Lasts: unknown,
 		Labels: sortedLabels(sl.Labels), Reason: st.Reason, remaining: rem,
+	}
+	r.Bar = newBudgetBar(rem, r.BudgetScope)
+	if since := noDataSince(snap, st); !since.IsZero() {
+		r.NoDataSince = clock(since)
 	}
 	if a, ok := paceRule(st); ok && st.State != burnrate.StateError {
 		r.Burn, r.BurnWindow = burn(a.LongBurnRate), burnrate.FormatWindow(a.Long)
 		r.BurnTitle = "burn rate over the last " + r.BurnWindow + "; the " + string(a.Severity) + " rule fires above " + burn(a.Factor)
+		if w, ok := st.Window(a.Long); ok {
+			r.BurnCoverage = windowCoverage(w)
+		}
 	}
 	switch {
 	case math.IsNaN(rem):
@@ -178,7 +196,7 @@ func (s *server) fillOverview(p *overviewPage, snap *Snapshot) {
 		if !p.Filter.keeps(st) {
 			continue
 		}
-		rows = append(rows, s.newRow(st))
+		rows = append(rows, s.newRow(snap, st))
 		counts[rows[len(rows)-1].Health]++
 	}
 	p.Total, p.Shown = len(snap.Statuses), len(rows)

@@ -17,6 +17,9 @@ type ruleLine struct {
 	Text string
 	// Note says what the factor means for the budget.
 	Note string
+	// Coverage says which of the rule's windows hold less data than their
+	// length (a young Prometheus).
+	Coverage string
 	// State is "firing", "held" or "" (quiet), with a word for people.
 	State, StateLabel string
 }
@@ -44,7 +47,7 @@ func ruleLines(st *burnrate.Status) []ruleLine {
 			Severity: string(w.Severity),
 			Text: fmt.Sprintf("%s if the %s and %s burn rates both exceed %s; %s",
 				verb, burnrate.FormatWindow(w.Long), burnrate.FormatWindow(w.Short), burn(w.Factor), now),
-			Note: budgetNote(s, w),
+			Note: budgetNote(s, w), Coverage: ruleCoverage(st, w),
 		}
 		switch {
 		case a == nil:
@@ -95,8 +98,12 @@ func exhaustion(st *burnrate.Status) string {
 	case burnrate.StateNoData:
 		return "Time to exhaustion is not known: there were no valid events in the period."
 	}
+	budget := "the budget"
+	if scope := budgetScope(st); scope != "" {
+		budget += " " + scope
+	}
 	if b.Remaining <= 0 {
-		return fmt.Sprintf("The error budget is spent: %s of it is used.", percent(b.Consumed))
+		return fmt.Sprintf("The error budget is spent: %s of %s is used.", percent(b.Consumed), budget)
 	}
 	a, ok := paceRule(st)
 	if !ok {
@@ -106,8 +113,8 @@ func exhaustion(st *burnrate.Status) string {
 	if !b.Exhausts {
 		return fmt.Sprintf("The budget is not being spent: the burn rate over the last %s is %s.", window, burn(a.LongBurnRate))
 	}
-	return fmt.Sprintf("At the burn rate of the last %s (%s), the remaining %s of the budget is exhausted in %s.",
-		window, burn(a.LongBurnRate), percent(b.Remaining), span(b.ExhaustedIn))
+	return fmt.Sprintf("At the burn rate of the last %s (%s), the remaining %s of %s is exhausted in %s.",
+		window, burn(a.LongBurnRate), percent(b.Remaining), budget, span(b.ExhaustedIn))
 }
 
 // trimPercent renders a share without trailing zeros: "2%", "0.5%".

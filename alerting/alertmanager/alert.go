@@ -92,7 +92,7 @@ func annotations(n *alerting.Notification) map[string]string {
 		"description":      n.SLO.Description,
 		"runbook_url":      n.RunbookURL,
 		"dashboard_url":    n.DashboardURL,
-		"budget_remaining": budget(n.BudgetRemaining),
+		"budget_remaining": budget(n),
 		"burn_rates":       burnRates(n),
 		"error":            n.Error,
 		"objective":        objective(n.SLO),
@@ -163,11 +163,19 @@ func rate(r float64) string {
 }
 
 // budget reads "42.3%"; an unknown budget is left out.
-func budget(b float64) string {
+// budget is the share of the budget left, saying over what it was counted
+// when that is less than the period so far: "-6891.0% over the last 2h of
+// the 30d period".
+func budget(n *alerting.Notification) string {
+	b := n.BudgetRemaining
 	if math.IsNaN(b) || math.IsInf(b, 0) {
 		return ""
 	}
-	return strconv.FormatFloat(b*100, 'f', 1, 64) + "%"
+	out := strconv.FormatFloat(b*100, 'f', 1, 64) + "%"
+	if scope := n.BudgetScope(); scope != "" {
+		out += " over " + scope
+	}
+	return out
 }
 
 func dropEmpty(m map[string]string) map[string]string {

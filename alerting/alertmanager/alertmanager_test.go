@@ -288,6 +288,9 @@ func TestAnnotationsSayWhatHappened(t *testing.T) {
 		{"A recovery says so.", receivertest.Resolved(), map[string]string{"end_reason": "recovered"}, nil},
 		{"An incident without data is held open.", receivertest.HeldNoData(), map[string]string{"no_data": "no data since 2026-03-01T11:41:30Z; held open, not resolved"}, nil},
 		{"The traces note stands where the links would.", receivertest.NoTraceYet(), map[string]string{"traces_note": receivertest.NoTraceYet().TracesNote}, []string{"trace_1"}},
+		{"A budget counted over less than the period says over what.", receivertest.YoungPrometheus(), map[string]string{
+			"budget_remaining": "-6891.0% over the last 2h of the 30d period"}, nil},
+		{"A budget over the whole period is a bare share.", page, map[string]string{"budget_remaining": "42.3%"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,25 +42,29 @@ type link struct {
 
 // details are the numbers behind the summary.
 type details struct {
-	SLO             string            `json:"slo"`
-	Service         string            `json:"service,omitempty"`
-	Team            string            `json:"team,omitempty"`
-	Objective       transport.Number  `json:"objective"`
-	Period          string            `json:"period,omitempty"`
-	Description     string            `json:"description,omitempty"`
-	Kind            alerting.Kind     `json:"kind"`
-	Status          alerting.Status   `json:"status"`
-	Tier            string            `json:"tier"`
-	Repeat          bool              `json:"repeat"`
-	IncidentKey     string            `json:"incident_key"`
-	StartsAt        string            `json:"starts_at,omitempty"`
-	BudgetRemaining transport.Number  `json:"budget_remaining"`
-	Windows         []window          `json:"windows,omitempty"`
-	Traces          []trace           `json:"traces,omitempty"`
-	SLOLabels       map[string]string `json:"slo_labels,omitempty"`
-	Labels          map[string]string `json:"labels,omitempty"`
-	Annotations     map[string]string `json:"annotations,omitempty"`
-	Error           string            `json:"error,omitempty"`
+	SLO             string           `json:"slo"`
+	Service         string           `json:"service,omitempty"`
+	Team            string           `json:"team,omitempty"`
+	Objective       transport.Number `json:"objective"`
+	Period          string           `json:"period,omitempty"`
+	Description     string           `json:"description,omitempty"`
+	Kind            alerting.Kind    `json:"kind"`
+	Status          alerting.Status  `json:"status"`
+	Tier            string           `json:"tier"`
+	Repeat          bool             `json:"repeat"`
+	IncidentKey     string           `json:"incident_key"`
+	StartsAt        string           `json:"starts_at,omitempty"`
+	BudgetRemaining transport.Number `json:"budget_remaining"`
+	// BudgetCovered says over what the budget was counted when that is
+	// less than the period so far: "the last 2h of the 30d period".
+	BudgetCovered        string            `json:"budget_covered,omitempty"`
+	BudgetCoveredSeconds float64           `json:"budget_covered_seconds,omitempty"`
+	Windows              []window          `json:"windows,omitempty"`
+	Traces               []trace           `json:"traces,omitempty"`
+	SLOLabels            map[string]string `json:"slo_labels,omitempty"`
+	Labels               map[string]string `json:"labels,omitempty"`
+	Annotations          map[string]string `json:"annotations,omitempty"`
+	Error                string            `json:"error,omitempty"`
 	// NoData says that the incident is held open for lack of data.
 	NoData string `json:"no_data,omitempty"`
 	// TracesNote says why Traces is empty or short.
@@ -144,6 +148,9 @@ func newDetails(n *alerting.Notification, c *cutter) details {
 		Annotations:     c.labels("annotations", n.Annotations),
 		Error:           c.name("error", n.Error),
 		TracesNote:      c.name("traces_note", n.TracesNote),
+	}
+	if n.BudgetCovered > 0 {
+		d.BudgetCovered, d.BudgetCoveredSeconds = n.BudgetScope(), n.BudgetCovered.Seconds()
 	}
 	if !n.NoDataSince.IsZero() {
 		d.NoData = "no data since " + n.NoDataSince.UTC().Format(time.RFC3339) + "; held open, not resolved"

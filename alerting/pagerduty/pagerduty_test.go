@@ -239,6 +239,23 @@ func TestHeldIncidentsAndMissingTracesSaySo(t *testing.T) {
 	}
 }
 
+func TestABudgetCountedOverLessThanThePeriodSaysOverWhat(t *testing.T) {
+	_, raws := send(t, receivertest.YoungPrometheus(), receivertest.FiringPage())
+	young := raws[0]["payload"].(map[string]any)["custom_details"].(map[string]any)
+	if got, want := young["budget_covered"], "the last 2h of the 30d period"; got != want {
+		t.Errorf("custom_details.budget_covered = %v, want %q", got, want)
+	}
+	if got, want := young["budget_covered_seconds"], 7200.0; got != want {
+		t.Errorf("custom_details.budget_covered_seconds = %v, want %v", got, want)
+	}
+	whole := raws[1]["payload"].(map[string]any)["custom_details"].(map[string]any)
+	for _, k := range []string{"budget_covered", "budget_covered_seconds"} {
+		if v, ok := whole[k]; ok {
+			t.Errorf("a budget over the whole period has custom_details.%s = %v", k, v)
+		}
+	}
+}
+
 func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
 	written := 99.9 // percent, as in the spec; the division below is what loading does
 	n := receivertest.FiringPage()

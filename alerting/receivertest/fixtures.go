@@ -40,6 +40,7 @@ func Fixtures() []Fixture {
 		{"slo-removed", SLORemoved()},
 		{"held-no-data", HeldNoData()},
 		{"no-trace-yet", NoTraceYet()},
+		{"young-prometheus", YoungPrometheus()},
 	}
 }
 
@@ -207,6 +208,18 @@ func NoTraceYet() *alerting.Notification {
 	n.ID = "01JNB4C0000000000000000010"
 	n.Traces = nil
 	n.TracesNote = "no exemplar above 300ms in Prometheus yet; the Collector flushes every 60s"
+	return n
+}
+
+// YoungPrometheus is FiringPage from a Prometheus with two hours of
+// history: the budget was counted over those two hours of the 30d period,
+// not over the period, and is overspent many times over.
+func YoungPrometheus() *alerting.Notification {
+	n := FiringPage()
+	n.ID = "01JNB4C0000000000000000011"
+	n.Summary = "checkout/requests-latency is burning its error budget 15.2× too fast (page: 1h at 15.2× and 5m at 18.0×, above 14.4); budget over the last 2h of the 30d period: -6891.0% left"
+	n.BudgetRemaining = -68.91
+	n.BudgetCovered = 2 * time.Hour
 	return n
 }
 

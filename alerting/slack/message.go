@@ -161,7 +161,7 @@ func fields(n *alerting.Notification) []textObject {
 		field("SLO", slo),
 		field("Objective", escape(fmt.Sprintf("%s%% over %s", percent(n.SLO.Objective), n.SLO.Period))),
 		field("Service / team", escape(n.SLO.Service+" / "+n.SLO.Team)),
-		field("Budget remaining", budget(n.BudgetRemaining)),
+		field("Budget remaining", budgetLeft(n)),
 		field("Severity", escape(n.Severity)+" ("+escape(string(n.Kind))+")"),
 	}
 	if !n.StartsAt.IsZero() {
@@ -256,6 +256,16 @@ func rate(r float64) string {
 }
 
 // budget formats the budget left: "42.3%", "-12.0% (overspent)".
+// budgetLeft is the share of the budget left, saying over what it was
+// counted when that is less than the period so far.
+func budgetLeft(n *alerting.Notification) string {
+	left := budget(n.BudgetRemaining)
+	if scope := n.BudgetScope(); scope != "" && !math.IsNaN(n.BudgetRemaining) {
+		left += " over " + escape(scope)
+	}
+	return left
+}
+
 func budget(b float64) string {
 	switch {
 	case math.IsNaN(b) || math.IsInf(b, 0):

@@ -289,3 +289,29 @@ func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
 		t.Errorf("message does not show the objective as 99.9%%: %s", body)
 	}
 }
+
+func TestABudgetCountedOverLessThanThePeriodSaysOverWhat(t *testing.T) {
+	tests := []struct {
+		name string
+		n    *alerting.Notification
+		want string
+	}{
+		{"A young Prometheus's budget says it covers two hours.", receivertest.YoungPrometheus(),
+			"*Budget remaining*\n-6891.0% (overspent) over the last 2h of the 30d period"},
+		{"A budget over the whole period is a bare share.", receivertest.FiringPage(), "*Budget remaining*\n42.3%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := decode(t, slack.Config{}, tt.n)
+			var found []string
+			for _, o := range m.mrkdwnTexts() {
+				if strings.HasPrefix(o.Text, "*Budget remaining*") {
+					found = append(found, o.Text)
+				}
+			}
+			if len(found) != 1 || found[0] != tt.want {
+				t.Errorf("budget fields %q, want [%q]", found, tt.want)
+			}
+		})
+	}
+}

@@ -26,28 +26,31 @@ type payload struct {
 }
 
 type notification struct {
-	ID              string             `json:"id"`
-	IncidentKey     string             `json:"incident_key"`
-	Kind            alerting.Kind      `json:"kind"`
-	Status          alerting.Status    `json:"status"`
-	Severity        string             `json:"severity"`
-	Repeat          bool               `json:"repeat"`
-	Summary         string             `json:"summary"`
-	SLO             slo                `json:"slo"`
-	StartsAt        time.Time          `json:"starts_at"`
-	EndsAt          *time.Time         `json:"ends_at"`
-	EvaluatedAt     time.Time          `json:"evaluated_at"`
-	BudgetRemaining transport.Number   `json:"budget_remaining"`
-	Windows         []window           `json:"windows"`
-	Traces          []trace            `json:"traces"`
-	Labels          map[string]string  `json:"labels"`
-	Annotations     map[string]string  `json:"annotations"`
-	RunbookURL      string             `json:"runbook_url"`
-	DashboardURL    string             `json:"dashboard_url"`
-	Error           string             `json:"error"`
-	EndReason       alerting.EndReason `json:"end_reason"`
-	NoDataSince     *time.Time         `json:"no_data_since"`
-	TracesNote      string             `json:"traces_note"`
+	ID              string           `json:"id"`
+	IncidentKey     string           `json:"incident_key"`
+	Kind            alerting.Kind    `json:"kind"`
+	Status          alerting.Status  `json:"status"`
+	Severity        string           `json:"severity"`
+	Repeat          bool             `json:"repeat"`
+	Summary         string           `json:"summary"`
+	SLO             slo              `json:"slo"`
+	StartsAt        time.Time        `json:"starts_at"`
+	EndsAt          *time.Time       `json:"ends_at"`
+	EvaluatedAt     time.Time        `json:"evaluated_at"`
+	BudgetRemaining transport.Number `json:"budget_remaining"`
+	// BudgetCoveredSeconds is null unless the budget was counted over less
+	// than the period so far.
+	BudgetCoveredSeconds *float64           `json:"budget_covered_seconds"`
+	Windows              []window           `json:"windows"`
+	Traces               []trace            `json:"traces"`
+	Labels               map[string]string  `json:"labels"`
+	Annotations          map[string]string  `json:"annotations"`
+	RunbookURL           string             `json:"runbook_url"`
+	DashboardURL         string             `json:"dashboard_url"`
+	Error                string             `json:"error"`
+	EndReason            alerting.EndReason `json:"end_reason"`
+	NoDataSince          *time.Time         `json:"no_data_since"`
+	TracesNote           string             `json:"traces_note"`
 }
 
 type slo struct {
@@ -102,6 +105,10 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 	}
 	if n.Status == alerting.Resolved {
 		out.EndReason = n.EndReason
+	}
+	if n.BudgetCovered > 0 {
+		covered := n.BudgetCovered.Seconds()
+		out.BudgetCoveredSeconds = &covered
 	}
 	if !n.NoDataSince.IsZero() && n.Status != alerting.Resolved {
 		since := n.NoDataSince.UTC()

@@ -164,3 +164,32 @@ func TestTheObjectiveReadsAsTheSpecWroteIt(t *testing.T) {
 		t.Errorf("body does not carry the objective as 0.999: %s", body)
 	}
 }
+
+func TestTheBudgetSaysHowMuchOfThePeriodItCovers(t *testing.T) {
+	tests := []struct {
+		name string
+		n    *alerting.Notification
+		want any
+	}{
+		{"A young Prometheus's budget covers two hours.", receivertest.YoungPrometheus(), 7200.0},
+		{"A budget over the whole period has null.", receivertest.FiringPage(), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := webhook.Body("r", tt.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Notification map[string]any `json:"notification"`
+			}
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			v, ok := got.Notification["budget_covered_seconds"]
+			if !ok || v != tt.want {
+				t.Errorf("budget_covered_seconds = %v (present %t), want %v", v, ok, tt.want)
+			}
+		})
+	}
+}
