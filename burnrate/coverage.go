@@ -124,14 +124,19 @@ func (e *Evaluator) historyJobs(ctx context.Context, q Querier, p *plan, at time
 	return jobs
 }
 
+// historyStep is the finest step of a history-start lookup. timestamp() at
+// a step answers the last sample at or before it, so the first step after
+// history begins answers a sample less than a step after the first one:
+// starts are found to within historyStep.
+const historyStep = time.Minute
+
 // lookupHistoryStarts finds, for each key of src, the first sample within
-// span before at: a coarse pass at span/360 (at least the lookback), then
-// exact passes at the instants it found. Steps no longer than the lookback
-// see every sample's timestamp, so those passes are exact.
+// span before at, to within historyStep: a coarse pass at span/360, then
+// passes at historyStep around the instants it found.
 func lookupHistoryStarts(ctx context.Context, q Querier, src *source, span time.Duration, at time.Time) (map[string]time.Time, error) {
-	coarse := max((span / 360).Truncate(time.Minute), lookback)
+	coarse := max((span / 360).Truncate(time.Minute), historyStep)
 	found, err := earliestSamples(ctx, q, src, span, coarse, at)
-	if err != nil || coarse == lookback {
+	if err != nil || coarse == historyStep {
 		return found, err
 	}
 	// Readers that began together (the usual case: Prometheus started)
@@ -146,7 +151,7 @@ func lookupHistoryStarts(ctx context.Context, q Querier, src *source, span time.
 	}
 	slices.SortFunc(instants, func(a, b time.Time) int { return count[b] - count[a] })
 	for _, t := range instants[:min(len(instants), maxRefine)] {
-		exact, err := earliestSamples(ctx, q, src, coarse+lookback, lookback, t)
+		exact, err := earliestSamples(ctx, q, src, coarse+lookback, historyStep, t)
 		if err != nil {
 			return found, nil // the coarse starts stand
 		}

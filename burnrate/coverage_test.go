@@ -2,11 +2,13 @@ package burnrate_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
 )
 
@@ -90,6 +92,30 @@ func TestANewServiceIsLookedUpOverTheTimeSinceTheLastLookup(t *testing.T) {
 	for _, q := range rec.queries {
 		if strings.Contains(q, "timestamp(") && strings.Contains(q, "[30d:") {
 			t.Errorf("a reader seen an hour ago was looked up over the whole period again: %s", q)
+		}
+	}
+}
+
+func TestCoverageIsFoundToTheMinuteWhateverTheEvaluationInstant(t *testing.T) {
+	// Two hours and a few minutes of history, evaluated off the minute and
+	// off the coarse step: the first sample is found, not the last one
+	// before a step.
+	minutes := 2*60 + 4
+	start := epoch.Add(2*time.Minute + 20*time.Second) // off every step
+	eng, err := prom.NewEmbedded(prom.EmbeddedOptions{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	if err := eng.Load(context.Background(), start, time.Minute, errorSeries(minutes, steady(100, 0.0005))); err != nil {
+		t.Fatal(err)
+	}
+	s := loadSLO(t, errorsSpec)
+	for _, at := range []time.Time{start.Add(2*time.Hour + 150*time.Second), start.Add(2*time.Hour + 200*time.Second)} {
+		st := burnrate.NewEvaluator(burnrate.Options{}).Evaluate(context.Background(), eng, []*slo.SLO{s}, at).Statuses[0]
+		held := at.Sub(start)
+		if c := st.Budget.Covered; c < held-time.Minute || c > held {
+			t.Errorf("at %s: budget covers %s, want %s to within a minute", held, c, held)
 		}
 	}
 }
