@@ -1,6 +1,7 @@
 package collector_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -166,6 +167,9 @@ type sloUnderTest struct {
 	bad func(outcome) bool
 	// badName names what bad accepts, for messages.
 	badName string
+	// linkWithin is how soon after the page a link to a bad trace must
+	// arrive; zero means linkBudget.
+	linkWithin time.Duration
 }
 
 func runStack(t *testing.T, v variant) {
@@ -186,7 +190,12 @@ func runStack(t *testing.T, v variant) {
 			bad: func(o outcome) bool { return o.Failed }, badName: "failed"},
 		{name: "orders-processed", gen: newQueueGenerator(t, col.OTLP),
 			healthy: mix{}, incident: mix{Slow: 0.3},
-			bad: func(o outcome) bool { return o.Slow }, badName: "slower than 2s from the start of its trace"},
+			bad: func(o outcome) bool { return o.Slow }, badName: "slower than 2s from the start of its trace",
+			// Its healthy traffic has no slow message, so no exemplar from
+			// before the incident can be linked, and the connector keeps
+			// exemplars of only the first 5 spans of each flush: the first
+			// slow one may take a few flushes (24.6 s once in ten runs).
+			linkWithin: 4*flushInterval + scrapeInterval + evalInterval},
 	}
 	for _, s := range slos {
 		s.gen.setMix(s.healthy)
@@ -314,8 +323,9 @@ func watchIncident(t *testing.T, bw *burnwatch, slos []*sloUnderTest, start time
 			continue
 		}
 		t.Logf("MEASURED %s: paged %s after the incident began", s.name, page.Sub(start).Round(time.Second))
-		checkLinkDelay(t, s.name, "the webhook", page, firstLink[s.name])
-		checkLinkDelay(t, s.name, "the API", page, apiLink[s.name])
+		within := cmp.Or(s.linkWithin, linkBudget)
+		checkLinkDelay(t, s.name, "the webhook", page, firstLink[s.name], within)
+		checkLinkDelay(t, s.name, "the API", page, apiLink[s.name], within)
 		if firstLink[s.name].IsZero() {
 			for _, n := range bw.hook.of(s.name) {
 				if n.TracesNote != "" {
@@ -339,16 +349,16 @@ func watchIncident(t *testing.T, bw *burnwatch, slos []*sloUnderTest, start time
 
 // checkLinkDelay logs how long after the page the first trace link showed
 // up in where, and fails past linkBudget.
-func checkLinkDelay(t *testing.T, name, where string, page, link time.Time) {
+func checkLinkDelay(t *testing.T, name, where string, page, link time.Time, within time.Duration) {
 	t.Helper()
 	if link.IsZero() {
-		t.Errorf("%s: no trace link on %s within %s of the page (want one within %s)", name, where, observeLinksFor, linkBudget)
+		t.Errorf("%s: no trace link on %s within %s of the page (want one within %s)", name, where, observeLinksFor, within)
 		return
 	}
 	delay := max(link.Sub(page), 0)
 	t.Logf("MEASURED %s: trace link on %s %s after the page", name, where, delay.Round(100*time.Millisecond))
-	if delay > linkBudget {
-		t.Errorf("%s: trace link on %s came %s after the page, want within %s (flush + scrape + evaluation)", name, where, delay.Round(100*time.Millisecond), linkBudget)
+	if delay > within {
+		t.Errorf("%s: trace link on %s came %s after the page, want within %s", name, where, delay.Round(100*time.Millisecond), within)
 	}
 }
 
