@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,37 +53,68 @@ func renderedConfig(t *testing.T, objects []object) chartConfig {
 	return cfg
 }
 
-// podFiles lays out, under root, the files the pod of testdata/values.yaml
-// sees: stand-in secrets in the Secrets' directories and two teams' specs
-// in their ConfigMaps' directories. It returns the rendered config with
-// its absolute paths moved under root.
-func podFiles(t *testing.T, root, config string) string {
+// standIns are stand-in values for the keys of the Secrets the test
+// values refer to, and teamSpecs the spec file of each team's ConfigMap.
+var (
+	standIns = map[string]map[string]string{
+		"burnwatch-pagerduty": {"routing_key": "example-routing-key\n"},
+		"burnwatch-slack":     {"webhook_url": "http://127.0.0.1:1/services/T0/B0/example\n"},
+		"burnwatch-web":       {"password": "example-password\n"},
+		"burnwatch-postgres":  {"dsn": "postgres://burnwatch:example@127.0.0.1:5432/burnwatch\n"},
+	}
+	teamSpecs = map[string]string{"checkout-slos": "checkout.yaml", "payments-slos": "payments.yaml"}
+)
+
+// podFiles lays out, under root, the files the rendered pod sees where
+// its Deployment mounts them: stand-in keys of each Secret, the example
+// spec of each team's ConfigMap, and the rendered config. It returns the
+// config's path and its spec paths, moved under root like every absolute
+// path of the config.
+func podFiles(t *testing.T, root string, objects []object) (string, []string) {
 	t.Helper()
-	files := map[string]string{
-		"etc/burnwatch/secrets/pagerduty/routing_key": "example-routing-key\n",
-		"etc/burnwatch/secrets/slack/webhook_url":     "http://127.0.0.1:1/services/T0/B0/example\n",
-		"etc/burnwatch/secrets/web/password":          "example-password\n",
-		"etc/burnwatch/secrets/postgres/dsn":          "postgres://burnwatch:example@127.0.0.1:5432/burnwatch\n",
-	}
-	for team, spec := range map[string]string{"checkout-slos": "checkout.yaml", "payments-slos": "payments.yaml"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "specs", spec))
-		if err != nil {
-			t.Fatal(err)
+	d, c := burnwatchContainer(t, objects)
+	files := map[string]string{}
+	configMap := find(t, objects, "ConfigMap").Metadata.Name
+	configArg := c.Args[slices.Index(c.Args, "--config")+1]
+	for at, v := range mounts(t, d, c) {
+		switch {
+		case v.Secret != nil:
+			keys, ok := standIns[v.Secret.SecretName]
+			if !ok {
+				t.Fatalf("no stand-in values for Secret %s", v.Secret.SecretName)
+			}
+			for key, value := range keys {
+				files[at+"/"+key] = value
+			}
+		case v.ConfigMap != nil && v.ConfigMap.Name != configMap:
+			spec, ok := teamSpecs[v.ConfigMap.Name]
+			if !ok {
+				t.Fatalf("no spec file for ConfigMap %s", v.ConfigMap.Name)
+			}
+			data, err := os.ReadFile(filepath.Join("..", "..", "specs", spec))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[at+"/"+spec] = string(data)
 		}
-		files["etc/burnwatch/specs/"+team+"/"+spec] = string(data)
 	}
-	rooted := strings.NewReplacer("/etc/burnwatch/", root+"/etc/burnwatch/", "/var/lib/burnwatch", root+"/var/lib/burnwatch").Replace(config)
-	files["etc/burnwatch/config/burnwatch.yaml"] = rooted
-	for name, text := range files {
+	under := strings.NewReplacer("/etc/burnwatch/", root+"/etc/burnwatch/", "/var/lib/burnwatch", root+"/var/lib/burnwatch")
+	text := configText(t, objects)
+	files[configArg] = under.Replace(text)
+	for name, data := range files {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return filepath.Join(root, "etc", "burnwatch", "config", "burnwatch.yaml")
+	var specs []string
+	for _, s := range renderedConfig(t, objects).Specs {
+		specs = append(specs, under.Replace(s))
+	}
+	return filepath.Join(root, filepath.FromSlash(configArg)), specs
 }
 
 // validate runs `burnwatch validate` with args and returns its exit code
@@ -95,20 +127,25 @@ func validate(args ...string) (int, string) {
 
 func TestTheRenderedConfigPassesBurnwatchValidate(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		args []string
+		name  string
+		args  []string
+		specs bool
 	}{
-		{"The default values.", nil},
-		{"Teams' specs, receivers and dashboard auth from Secrets.", []string{"--values", "testdata/values.yaml"}},
+		{"The default values, which mount no team's specs.", nil, false},
+		{"Teams' specs, receivers and dashboard auth from Secrets.", []string{"--values", "testdata/values.yaml"}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			root := t.TempDir()
-			config := podFiles(t, root, configText(t, mustRender(t, c.args...)))
+			config, specs := podFiles(t, t.TempDir(), mustRender(t, c.args...))
 			if code, out := validate("--config", config); code != 0 || !strings.HasPrefix(out, "ok: config") {
 				t.Errorf("burnwatch validate --config: exit %d\n%s", code, out)
 			}
-			if code, out := validate(filepath.Join(root, "etc", "burnwatch", "specs")); code != 0 || !strings.HasPrefix(out, "ok: ") {
-				t.Errorf("burnwatch validate of the mounted specs: exit %d\n%s", code, out)
+			if !c.specs {
+				return
+			}
+			// The daemon loads the config's spec paths: the teams' files
+			// must be there.
+			if code, out := validate(specs...); code != 0 || !strings.HasPrefix(out, "ok: ") || !strings.HasSuffix(out, " in 2 files\n") {
+				t.Errorf("burnwatch validate %v, the config's specs: exit %d\n%s", specs, code, out)
 			}
 		})
 	}
@@ -116,7 +153,7 @@ func TestTheRenderedConfigPassesBurnwatchValidate(t *testing.T) {
 
 func TestTheRenderedConfigReadsTheMountedSecrets(t *testing.T) {
 	root := t.TempDir()
-	config := podFiles(t, root, configText(t, mustRender(t, "--values", "testdata/values.yaml")))
+	config, _ := podFiles(t, root, mustRender(t, "--values", "testdata/values.yaml"))
 	if err := os.Remove(filepath.Join(root, "etc", "burnwatch", "secrets", "pagerduty", "routing_key")); err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +164,7 @@ func TestTheRenderedConfigReadsTheMountedSecrets(t *testing.T) {
 }
 
 func TestTheHighAvailabilityConfigPassesBurnwatchValidate(t *testing.T) {
-	root := t.TempDir()
-	config := podFiles(t, root, configText(t, mustRender(t, "--values", "testdata/ha-values.yaml")))
+	config, _ := podFiles(t, t.TempDir(), mustRender(t, "--values", "testdata/ha-values.yaml"))
 	code, out := validate("--config", config)
 	if strings.Contains(out, `unknown field "store"`) {
 		t.Skip("this daemon has no PostgreSQL store (store.postgres) to validate the config against")

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,13 +26,15 @@ const helmVersion = "v3.21.4"
 var chartDir = filepath.Join("..", "helm", "burnwatch")
 
 var (
-	helmOnce sync.Once
-	helmBin  string
-	helmErr  error
+	helmBin string
+	helmErr error
 	// helmHome holds helm's cache, config and data directories for the run.
 	helmHome string
 )
 
+// TestMain builds helm before the tests run, outside the tests' timeout:
+// a cold build takes minutes. `go test -run '^$' ./deploy/helmtest` builds
+// it alone.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "burnwatch-helm-home-")
 	if err != nil {
@@ -41,17 +42,17 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	helmHome = dir
+	helmBin, helmErr = buildHelm()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-// helm returns the pinned helm binary, built once with `go install` into
-// the user's cache directory (a second run reuses it). When it cannot be
-// built the test is skipped, or fails with BURNWATCH_REQUIRE_HELM=1.
+// helm returns the pinned helm binary, built into the user's cache
+// directory (a second run reuses it). When it could not be built the test
+// is skipped, or fails with BURNWATCH_REQUIRE_HELM=1.
 func helm(t *testing.T) string {
 	t.Helper()
-	helmOnce.Do(func() { helmBin, helmErr = buildHelm() })
 	if helmErr != nil {
 		if os.Getenv("BURNWATCH_REQUIRE_HELM") == "1" {
 			t.Fatalf("helm %s: %v", helmVersion, helmErr)
