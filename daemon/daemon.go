@@ -135,6 +135,7 @@ func New(opts Options) (*Daemon, error) {
 	d.redactSecrets(cfg)
 	d.log = slog.New(redactHandler{next: opts.Logger.Handler(), r: d.redactor})
 	d.metrics = newMetrics(d.reg, d)
+	d.reg.MustRegister(newBuildInfo())
 	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(d.reg), Logger: d.log, Now: opts.Now, Redact: d.redactor.Redact})
 	if d.querier, err = d.newQuerier(cfg); err != nil {
 		store.Close()
