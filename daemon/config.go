@@ -196,10 +196,10 @@ func (c *Config) defaults() {
 		c.EvaluationInterval = Duration(30 * time.Second)
 	}
 	if c.DataDir == "" {
-		c.DataDir = "data"
+		c.DataDir = envDefault(envDataDir, "data")
 	}
 	if c.ListenAddress == "" {
-		c.ListenAddress = "127.0.0.1:8080"
+		c.ListenAddress = envDefault(envListenAddress, "127.0.0.1:8080")
 	}
 	if c.ExternalURL == "" {
 		c.ExternalURL = "http://" + c.ListenAddress
