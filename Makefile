@@ -24,7 +24,7 @@ build: ## Build a static burnwatch binary into bin/.
 	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -o $(BIN) ./cmd/burnwatch
 
 .PHONY: image
-image: build ## Build the container image $(IMAGE) from the static binary with buildah or podman (no registry).
+image: build ## Build the image localhost/burnwatch:VERSION (or IMAGE=…) from the static binary with buildah or podman.
 	./deploy/image/build.sh $(BIN) $(IMAGE) $(VERSION) $(COMMIT)
 
 .PHONY: deps
