@@ -4,8 +4,14 @@ GO          ?= go
 BIN         ?= bin/burnwatch
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 10s
+# The version and commit stamped into the binary (`burnwatch version`,
+# burnwatch_build_info); the Dockerfile passes them in, as it has no .git.
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+IMAGE       ?= localhost/burnwatch:$(VERSION)
+VERSION_PKG := github.com/burnwatch/burnwatch/internal/version
 # Build flags shared by `make build` and the Dockerfile.
-BUILD_FLAGS ?= -trimpath -ldflags "-s -w"
+BUILD_FLAGS ?= -trimpath -ldflags "-s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Commit=$(COMMIT)"
 
 .DEFAULT_GOAL := help
 
@@ -16,6 +22,10 @@ help: ## Show the targets and what they do.
 .PHONY: build
 build: ## Build a static burnwatch binary into bin/.
 	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -o $(BIN) ./cmd/burnwatch
+
+.PHONY: image
+image: build ## Build the image localhost/burnwatch:VERSION (or IMAGE=…) from the static binary with buildah or podman.
+	./deploy/image/build.sh $(BIN) $(IMAGE) $(VERSION) $(COMMIT)
 
 .PHONY: deps
 deps: ## Install what the tests run for real (Prometheus, Alertmanager, Chromium).

@@ -29,6 +29,7 @@ type Config struct {
 	Routes             []RouteConfig    `yaml:"routes"`
 	DefaultReceivers   []string         `yaml:"default_receivers"`
 	Web                WebConfig        `yaml:"web"`
+	Heartbeat          HeartbeatConfig  `yaml:"heartbeat"`
 
 	// path is the file the config was read from.
 	path string
@@ -196,10 +197,10 @@ func (c *Config) defaults() {
 		c.EvaluationInterval = Duration(30 * time.Second)
 	}
 	if c.DataDir == "" {
-		c.DataDir = "data"
+		c.DataDir = envDefault(envDataDir, "data")
 	}
 	if c.ListenAddress == "" {
-		c.ListenAddress = "127.0.0.1:8080"
+		c.ListenAddress = envDefault(envListenAddress, "127.0.0.1:8080")
 	}
 	if c.ExternalURL == "" {
 		c.ExternalURL = "http://" + c.ListenAddress
@@ -308,6 +309,9 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 	known("default_receivers", c.DefaultReceivers)
 	if len(names) > 0 && len(c.DefaultReceivers) == 0 && !hasCatchAll(c.Routes) && !broken["routes"] && !broken["default_receivers"] {
 		fail("default_receivers", "name the receivers of notifications no route matches")
+	}
+	if !broken["heartbeat"] {
+		c.Heartbeat.validate(dir, fail)
 	}
 	if !broken["web"] {
 		if c.Web.BearerToken.Set() {

@@ -77,6 +77,8 @@ type Daemon struct {
 	metrics *metrics
 	disp    *alerting.Dispatcher
 	handler swapHandler
+	// heartbeat calls the configured dead man's switch after good cycles.
+	heartbeat *heartbeat
 
 	// cycle serializes evaluation cycles with the part of a reload that
 	// replaces the alert manager, so that no cycle's changes fall between
@@ -135,6 +137,8 @@ func New(opts Options) (*Daemon, error) {
 	d.redactSecrets(cfg)
 	d.log = slog.New(redactHandler{next: opts.Logger.Handler(), r: d.redactor})
 	d.metrics = newMetrics(d.reg, d)
+	d.reg.MustRegister(newBuildInfo())
+	d.heartbeat = newHeartbeat(d.reg)
 	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(d.reg), Logger: d.log, Now: opts.Now, Redact: d.redactor.Redact})
 	if d.querier, err = d.newQuerier(cfg); err != nil {
 		store.Close()
@@ -315,6 +319,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		err = serr
 	}
 	wg.Wait()
+	d.heartbeat.wait()
 	d.log.Info("burnwatch stopped")
 	return err
 }

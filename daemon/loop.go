@@ -97,6 +97,7 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 		d.failedCycles.Add(1)
 	} else {
 		d.failedCycles.Store(0)
+		d.beat(ctx)
 	}
 	d.ready.Store(true)
 	return res

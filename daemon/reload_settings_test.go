@@ -226,6 +226,7 @@ func settingRows(t *testing.T) map[string]settingRow {
 		t.Fatal("cannot copy the client key", err)
 	}
 	var second *fakeProm
+	var hbFirst, hbSecond *fakeHeartbeat
 	return map[string]settingRow{
 		"prometheus.url": {
 			base:  func(h *reloadHarness) { second = newFakeProm(t) },
@@ -458,6 +459,69 @@ func settingRows(t *testing.T) map[string]settingRow {
 			value: constant(map[string]any{"env": "BURNWATCH_TEST_WEB_PASSWORD_2"}),
 			observe: func(h *reloadHarness) error {
 				return want("GET / with the new password", h.get("/", "sre", "web-password-2"), http.StatusOK)
+			},
+		},
+		"heartbeat.url": {
+			base: func(h *reloadHarness) {
+				hbFirst, hbSecond = newFakeHeartbeat(t), newFakeHeartbeat(t)
+				t.Setenv("BURNWATCH_TEST_HEARTBEAT_URL", hbFirst.URL)
+				t.Setenv("BURNWATCH_TEST_HEARTBEAT_URL_2", hbSecond.URL)
+				h.set("heartbeat.url", map[string]any{"env": "BURNWATCH_TEST_HEARTBEAT_URL"})
+				h.set("heartbeat.interval", "1ms")
+			},
+			value: constant(map[string]any{"env": "BURNWATCH_TEST_HEARTBEAT_URL_2"}),
+			observe: func(h *reloadHarness) error {
+				h.cycle()
+				calls, _ := hbSecond.seen()
+				return want("calls to the new URL", calls > 0, true)
+			},
+		},
+		"heartbeat.method": {
+			base: func(h *reloadHarness) {
+				hbFirst = newFakeHeartbeat(t)
+				t.Setenv("BURNWATCH_TEST_HEARTBEAT_URL", hbFirst.URL)
+				h.set("heartbeat.url", map[string]any{"env": "BURNWATCH_TEST_HEARTBEAT_URL"})
+				h.set("heartbeat.interval", "1ms")
+			},
+			value: constant("POST"),
+			observe: func(h *reloadHarness) error {
+				time.Sleep(2 * time.Millisecond)
+				h.cycle()
+				_, method := hbFirst.seen()
+				return want("the method of the last call", method, "POST")
+			},
+		},
+		"heartbeat.interval": {
+			base: func(h *reloadHarness) {
+				hbFirst = newFakeHeartbeat(t)
+				t.Setenv("BURNWATCH_TEST_HEARTBEAT_URL", hbFirst.URL)
+				h.set("heartbeat.url", map[string]any{"env": "BURNWATCH_TEST_HEARTBEAT_URL"})
+				h.set("heartbeat.interval", "1h")
+			},
+			value: constant("1ms"),
+			observe: func(h *reloadHarness) error {
+				before, _ := hbFirst.seen()
+				for range 2 {
+					time.Sleep(2 * time.Millisecond)
+					h.cycle()
+				}
+				after, _ := hbFirst.seen()
+				return want("calls from two cycles more than 1ms apart", after-before, 2)
+			},
+		},
+		"heartbeat.timeout": {
+			base: func(h *reloadHarness) {
+				hbFirst = newFakeHeartbeat(t)
+				hbFirst.set(http.StatusOK, 300*time.Millisecond)
+				t.Setenv("BURNWATCH_TEST_HEARTBEAT_URL", hbFirst.URL)
+				h.set("heartbeat.url", map[string]any{"env": "BURNWATCH_TEST_HEARTBEAT_URL"})
+				h.set("heartbeat.interval", "1ms")
+			},
+			value: constant("50ms"),
+			observe: func(h *reloadHarness) error {
+				time.Sleep(2 * time.Millisecond)
+				h.cycle()
+				return want("a 300ms answer counted as a failure", strings.Contains(h.metrics(), "burnwatch_heartbeat_failures_total 1"), true)
 			},
 		},
 	}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real components the tests start: Prometheus and promtool,
-# Alertmanager, and Chromium for the dashboard's browser tests. Installs only
+# Alertmanager, Chromium for the dashboard's browser tests, and buildah,
+# podman and runc for the container image test. Installs only
 # what is missing, so a second run costs nothing.
 set -euo pipefail
 
@@ -8,6 +9,9 @@ need=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies: all present"

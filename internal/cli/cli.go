@@ -36,6 +36,7 @@ func commands() []command {
 		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
 		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
 		{"demo", "see it work: synthetic incidents page, open a ticket and resolve, offline", runDemo},
+		{"version", "print the version, commit and Go version of this binary", runVersion},
 	}
 }
 
@@ -47,6 +48,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return exitOK
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(ctx, args[1:], stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -63,5 +67,5 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, "\nRun 'burnwatch <command> -h' for a command's flags.\n")
+	fmt.Fprint(w, "\nRun 'burnwatch <command> -h' for a command's flags, 'burnwatch --version' for the version.\n")
 }
