@@ -314,7 +314,7 @@ func putDelivery(tx *bbolt.Tx, incidentKey string, d Delivery) error {
 		if err := json.Unmarshal(old, &prev); err != nil {
 			return fmt.Errorf("delivery %q: %w", key, err)
 		}
-		d = prev.advance(d)
+		d = prev.Advance(d)
 	}
 	data, err := json.Marshal(&d)
 	if err != nil {
