@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -39,3 +40,36 @@ type Outbox interface {
 var ErrNotLeader = errors.New("this replica does not hold the leader lease")
 
 var _ Storage = (*Store)(nil)
+
+// ListIncidents is Storage.Incidents for a store that has the parts: the
+// open incidents and those resolved at or after since, newest first, at
+// most limit of them, each with its deliveries.
+func ListIncidents(s IncidentStore, since time.Time, limit int) ([]*Incident, error) {
+	open, err := s.OpenIncidents()
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := s.Resolved(since, limit)
+	if err != nil {
+		return nil, err
+	}
+	for i := range resolved {
+		open = append(open, &resolved[i])
+	}
+	slices.SortStableFunc(open, func(a, b *Incident) int { return b.StartedAt.Compare(a.StartedAt) })
+	if len(open) > limit {
+		open = open[:limit]
+	}
+	keys := make([]string, len(open))
+	for j, i := range open {
+		keys[j] = i.Key
+	}
+	deliveries, err := s.Deliveries(keys...)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range open {
+		i.Deliveries = deliveries[i.Key]
+	}
+	return open, nil
+}
