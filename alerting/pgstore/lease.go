@@ -48,6 +48,11 @@ func (s *Store) Lead(ctx context.Context, onChange func(leading bool)) {
 		case <-ctx.Done():
 			t.Stop()
 			if s.epoch.Load() != 0 {
+				rctx, cancel := s.ctx()
+				if err := s.resign(rctx); err != nil {
+					s.log.Warn("stopping: could not give up the lease; it expires on its own", "err", err)
+				}
+				cancel()
 				onChange(false)
 			}
 			return
