@@ -29,6 +29,7 @@ type Config struct {
 	Routes             []RouteConfig    `yaml:"routes"`
 	DefaultReceivers   []string         `yaml:"default_receivers"`
 	Web                WebConfig        `yaml:"web"`
+	Store              StoreConfig      `yaml:"store"`
 
 	// path is the file the config was read from.
 	path string
@@ -308,6 +309,9 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 	known("default_receivers", c.DefaultReceivers)
 	if len(names) > 0 && len(c.DefaultReceivers) == 0 && !hasCatchAll(c.Routes) && !broken["routes"] && !broken["default_receivers"] {
 		fail("default_receivers", "name the receivers of notifications no route matches")
+	}
+	if !broken["store"] {
+		c.validateStore(fail, resolve)
 	}
 	if !broken["web"] {
 		if c.Web.BearerToken.Set() {

@@ -64,11 +64,14 @@ receivers:
   - name: am-basic
     alertmanager: {urls: [http://127.0.0.1:9093], basic_auth: {username: am, password: %s}}
 default_receivers: [hook]
+store:
+  postgres: {dsn: %s}
 `, env("prometheus.bearer_token"), env("prometheus.basic_auth.password"),
 		env("web.bearer_token"), env("web.basic_auth.password"),
 		env("receivers[].slack.webhook_url"), env("receivers[].pagerduty.routing_key"),
 		env("receivers[].webhook.url"), env("receivers[].webhook.secret"),
-		env("receivers[].alertmanager.bearer_token"), env("receivers[].alertmanager.basic_auth.password"))
+		env("receivers[].alertmanager.bearer_token"), env("receivers[].alertmanager.basic_auth.password"),
+		env("store.postgres.dsn"))
 	for _, path := range secretPaths(reflect.TypeFor[Config](), "") {
 		if _, ok := values[path]; !ok {
 			t.Errorf("secret setting %s is not set by this test", path)
