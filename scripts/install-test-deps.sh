@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the real components the tests start: Prometheus and promtool,
-# Alertmanager, and Chromium for the dashboard's browser tests. Installs only
-# what is missing, so a second run costs nothing.
+# Alertmanager, Chromium for the dashboard's browser tests, and PostgreSQL
+# for the shared alert store. Installs only what is missing, so a second
+# run costs nothing.
 set -euo pipefail
 
 need=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# PostgreSQL for the shared store's tests (Debian keeps initdb off PATH).
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies: all present"
