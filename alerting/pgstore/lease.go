@@ -38,7 +38,11 @@ func (s *Store) Lead(ctx context.Context, onChange func(leading bool)) {
 			// Lost it, or could not renew it in time: by now another
 			// replica may lead, and the fence refuses this one's writes.
 			s.epoch.Store(0)
-			s.log.Warn("no longer leading: lost the lease", "holder", s.holder, "err", err)
+			if err != nil {
+				s.log.Warn("no longer leading: could not renew the lease before it expired", "holder", s.holder, "err", err)
+			} else {
+				s.log.Warn("no longer leading: another replica took the lease over", "holder", s.holder)
+			}
 			onChange(false)
 		case err != nil && ctx.Err() == nil:
 			s.log.Error("campaign for the lease", "holder", s.holder, "err", err)
