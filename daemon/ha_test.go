@@ -28,7 +28,7 @@ import (
 // takes over and delivers it, and the frozen one, resumed, sends nothing.
 
 // haLease is the lease of the replicas under test.
-const haLease = 3 * time.Second
+const haLease = 4 * time.Second
 
 // replicaSink is a webhook receiver that knows which replica sent each
 // request (each replica posts to its own path) and holds the requests of
