@@ -10,7 +10,7 @@ import (
 
 // DispatcherOptions configure a Dispatcher.
 type DispatcherOptions struct {
-	Store *Store
+	Store Outbox
 	// Timeout bounds one delivery attempt (default 30s).
 	Timeout time.Duration
 	// MinBackoff and MaxBackoff bound the exponential backoff between
@@ -76,7 +76,8 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 }
 
 // Run delivers until ctx ends, then waits for the workers to stop. Receivers
-// set before Run start with it.
+// set before Run start with it. Run may be called again after it returned
+// (a replica that regains the lead).
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.mu.Lock()
 	d.ctx = ctx
@@ -86,6 +87,9 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	d.mu.Unlock()
 	<-ctx.Done()
 	d.wg.Wait()
+	d.mu.Lock()
+	d.ctx = nil
+	d.mu.Unlock()
 }
 
 // SetReceivers replaces the receivers: workers of removed or replaced
@@ -102,7 +106,7 @@ func (d *Dispatcher) SetReceivers(receivers map[string]Receiver) {
 		delete(d.workers, name)
 	}
 	for name, r := range receivers {
-		w := &worker{recv: r, wake: make(chan struct{}, 1), done: make(chan struct{})}
+		w := &worker{recv: r, wake: make(chan struct{}, 1)}
 		d.workers[name] = w
 		if d.ctx != nil {
 			d.start(name, w)
@@ -112,7 +116,7 @@ func (d *Dispatcher) SetReceivers(receivers map[string]Receiver) {
 
 func (d *Dispatcher) start(name string, w *worker) {
 	ctx, cancel := context.WithCancel(d.ctx)
-	w.cancel = cancel
+	w.cancel, w.done = cancel, make(chan struct{})
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

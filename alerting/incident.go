@@ -92,9 +92,9 @@ type Delivery struct {
 	SentAt         time.Time     `json:"sent_at,omitzero"`
 }
 
-// advance merges a later report of a delivery into d, never moving it
+// Advance merges a later report of a delivery into d, never moving it
 // backwards: attempts only grow and a finished delivery stays finished.
-func (d Delivery) advance(later Delivery) Delivery {
+func (d Delivery) Advance(later Delivery) Delivery {
 	out := d
 	if later.Attempts > out.Attempts {
 		out.Attempts = later.Attempts

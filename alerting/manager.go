@@ -16,7 +16,7 @@ import (
 
 // ManagerOptions configure a Manager.
 type ManagerOptions struct {
-	// Store keeps incidents, delivery records and the outbox (a *Store).
+	// Store keeps incidents, delivery records and the outbox (a Storage).
 	Store IncidentStore
 	// Router picks the receivers of each incident's trigger; the later
 	// notifications of the incident follow its trigger.

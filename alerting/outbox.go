@@ -44,7 +44,7 @@ func (s *Store) Finish(e *OutboxEntry, state DeliveryState, at time.Time) error 
 				return err
 			}
 		}
-		d := outcome(e)
+		d := e.Outcome()
 		d.State = state
 		if state == DeliverySent {
 			d.SentAt = at
@@ -67,12 +67,13 @@ func (s *Store) Retry(e *OutboxEntry) error {
 		if err := b.Put(seqKey(e.Seq), data); err != nil {
 			return err
 		}
-		return putDelivery(tx, e.Notification.IncidentKey, outcome(e))
+		return putDelivery(tx, e.Notification.IncidentKey, e.Outcome())
 	})
 }
 
-// outcome is the delivery record of an outbox entry as it stands.
-func outcome(e *OutboxEntry) Delivery {
+// Outcome is the delivery record of an outbox entry as it stands: pending,
+// with its attempts and last error.
+func (e *OutboxEntry) Outcome() Delivery {
 	n := e.Notification
 	return Delivery{NotificationID: n.ID, Receiver: e.Receiver, Status: n.Status, Repeat: n.Repeat,
 		State: DeliveryPending, Attempts: e.Attempts, LastError: e.LastError, QueuedAt: n.EvaluatedAt}

@@ -192,33 +192,7 @@ func (s *Store) Resolved(since time.Time, limit int) ([]Incident, error) {
 // Incidents returns the open incidents and those resolved at or after
 // since, newest first, at most limit of them, with their deliveries.
 func (s *Store) Incidents(since time.Time, limit int) ([]*Incident, error) {
-	open, err := s.OpenIncidents()
-	if err != nil {
-		return nil, err
-	}
-	resolved, err := s.Resolved(since, limit)
-	if err != nil {
-		return nil, err
-	}
-	for i := range resolved {
-		open = append(open, &resolved[i])
-	}
-	slices.SortStableFunc(open, func(a, b *Incident) int { return b.StartedAt.Compare(a.StartedAt) })
-	if len(open) > limit {
-		open = open[:limit]
-	}
-	keys := make([]string, len(open))
-	for j, i := range open {
-		keys[j] = i.Key
-	}
-	deliveries, err := s.Deliveries(keys...)
-	if err != nil {
-		return nil, err
-	}
-	for _, i := range open {
-		i.Deliveries = deliveries[i.Key]
-	}
-	return open, nil
+	return ListIncidents(s, since, limit)
 }
 
 // Deliveries returns the delivery records of incidents, each incident's
@@ -314,7 +288,7 @@ func putDelivery(tx *bbolt.Tx, incidentKey string, d Delivery) error {
 		if err := json.Unmarshal(old, &prev); err != nil {
 			return fmt.Errorf("delivery %q: %w", key, err)
 		}
-		d = prev.advance(d)
+		d = prev.Advance(d)
 	}
 	data, err := json.Marshal(&d)
 	if err != nil {

@@ -30,6 +30,7 @@ type Config struct {
 	DefaultReceivers   []string         `yaml:"default_receivers"`
 	Web                WebConfig        `yaml:"web"`
 	Heartbeat          HeartbeatConfig  `yaml:"heartbeat"`
+	Store              StoreConfig      `yaml:"store"`
 
 	// path is the file the config was read from.
 	path string
@@ -312,6 +313,9 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 	}
 	if !broken["heartbeat"] {
 		c.Heartbeat.validate(dir, fail)
+	}
+	if !broken["store"] {
+		c.validateStore(fail, resolve)
 	}
 	if !broken["web"] {
 		if c.Web.BearerToken.Set() {

@@ -72,13 +72,21 @@ type Options struct {
 type Daemon struct {
 	opts    Options
 	log     *slog.Logger
-	store   *alerting.Store
+	store   alerting.Storage
 	reg     *prometheus.Registry
 	metrics *metrics
 	disp    *alerting.Dispatcher
 	handler swapHandler
 	// heartbeat calls the configured dead man's switch after good cycles.
 	heartbeat *heartbeat
+
+	// lease is the shared store's leader lease; nil for the bbolt file,
+	// whose one replica always leads.
+	lease leaseHolder
+	// leading is whether this replica runs the alert lifecycle and
+	// delivery; restore is set when it starts leading and its alert
+	// manager must first read the state the last leader left.
+	leading, restore atomic.Bool
 
 	// cycle serializes evaluation cycles with the part of a reload that
 	// replaces the alert manager, so that no cycle's changes fall between
@@ -128,17 +136,19 @@ func New(opts Options) (*Daemon, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	store, err := alerting.OpenStore(filepath.Join(cfg.DataDir, "alerts.db"))
-	if err != nil {
-		return nil, err
-	}
-	d := &Daemon{opts: opts, store: store, cfg: cfg, slos: slos, reg: prometheus.NewRegistry(),
+	d := &Daemon{opts: opts, cfg: cfg, slos: slos, reg: prometheus.NewRegistry(),
 		redactor: secret.NewRedactor(), secretValues: map[string]bool{}}
 	d.redactSecrets(cfg)
 	d.log = slog.New(redactHandler{next: opts.Logger.Handler(), r: d.redactor})
+	store, lease, err := openStorage(cfg, d)
+	if err != nil {
+		return nil, err
+	}
+	d.store, d.lease = store, lease
 	d.metrics = newMetrics(d.reg, d)
 	d.reg.MustRegister(newBuildInfo())
 	d.heartbeat = newHeartbeat(d.reg)
+	d.initLeadership()
 	d.disp = alerting.NewDispatcher(alerting.DispatcherOptions{Store: store, Metrics: alerting.NewMetrics(d.reg), Logger: d.log, Now: opts.Now, Redact: d.redactor.Redact})
 	if d.querier, err = d.newQuerier(cfg); err != nil {
 		store.Close()
@@ -303,7 +313,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			errc <- err
 		}
 	})
-	wg.Go(func() { d.disp.Run(ctx) })
+	wg.Go(func() { d.runLeadership(ctx) })
 	wg.Go(func() { d.watch(ctx) })
 	if !d.opts.Unscheduled {
 		wg.Go(func() { d.loop(ctx) })

@@ -46,6 +46,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	r.Head("/healthz", healthz)
 	r.Get("/readyz", d.readyz)
 	r.Head("/readyz", d.readyz)
+	r.Method(http.MethodGet, "/api/v1/status", webAuth(cfg).Protect(http.HandlerFunc(d.status)))
 	r.Mount("/", dash)
 	return r, nil
 }

@@ -83,13 +83,7 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	// The cycle's duration covers the alert lifecycle and the snapshot too:
 	// what delays an alert is everything a cycle does.
 	defer func() { d.metrics.observeCycle(res, time.Since(start)) }()
-	if err := manager.Process(ctx, res); err != nil {
-		d.log.Error("alert manager", "err", err)
-	}
-	incidents, err := manager.Incidents(at.Add(-7*24*time.Hour), 200)
-	if err != nil {
-		d.log.Error("read incidents", "err", err)
-	}
+	incidents := d.alert(ctx, manager, res)
 	snap := &web.Snapshot{At: at, Statuses: slices.Clone(res.Statuses), Incidents: incidents}
 	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)

@@ -53,7 +53,7 @@ func (d *Daemon) reload() error {
 	}
 	changed := changedSettings(old, cfg)
 	// The running values stay, so that the config in use says what runs.
-	cfg.ListenAddress, cfg.DataDir = old.ListenAddress, old.DataDir
+	cfg.ListenAddress, cfg.DataDir, cfg.Store = old.ListenAddress, old.DataDir, old.Store
 	var handler = d.handler.h.Load()
 	if webChanged(old, cfg) {
 		h, err := d.newHandler(cfg)

@@ -197,6 +197,23 @@ func needsRestart(setting string, running func(d *Daemon) string, startValue str
 	}
 }
 
+// storeNeedsRestart observes that a reload that moves the store to
+// PostgreSQL keeps the running one: the setting is the DSN, or, with a
+// DSN set beside it, value.
+func storeNeedsRestart(t *testing.T, setting string, value any) settingRow {
+	row := needsRestart(setting, func(d *Daemon) string { return fmt.Sprint(d.cfg.Store.Postgres != nil) }, "false")
+	t.Setenv("BURNWATCH_TEST_STORE_DSN", "postgres://burnwatch@127.0.0.1:1/burnwatch")
+	dsn := map[string]any{"env": "BURNWATCH_TEST_STORE_DSN"}
+	row.value = func(h *reloadHarness) any {
+		if value == nil {
+			return dsn
+		}
+		h.set("store.postgres.dsn", dsn)
+		return value
+	}
+	return row
+}
+
 // querySucceeds observes that a query through the daemon works.
 func querySucceeds(h *reloadHarness) error { return h.query() }
 
@@ -354,8 +371,10 @@ func settingRows(t *testing.T) map[string]settingRow {
 			value:   constant("1m"),
 			observe: func(h *reloadHarness) error { return want("the interval", h.d.interval(), time.Minute) },
 		},
-		"data_dir":       needsRestart("data_dir", func(d *Daemon) string { return filepath.Base(d.cfg.DataDir) }, "data"),
-		"listen_address": needsRestart("listen_address", func(d *Daemon) string { return d.cfg.ListenAddress }, "127.0.0.1:0"),
+		"data_dir":             needsRestart("data_dir", func(d *Daemon) string { return filepath.Base(d.cfg.DataDir) }, "data"),
+		"listen_address":       needsRestart("listen_address", func(d *Daemon) string { return d.cfg.ListenAddress }, "127.0.0.1:0"),
+		"store.postgres.dsn":   storeNeedsRestart(t, "store.postgres.dsn", nil),
+		"store.postgres.lease": storeNeedsRestart(t, "store.postgres.lease", "5s"),
 		"external_url": {
 			value:   constant("http://127.0.0.1:8080/dash"),
 			observe: func(h *reloadHarness) error { return want("GET /dash/", h.get("/dash/", "", ""), http.StatusOK) },

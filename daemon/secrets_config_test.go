@@ -65,12 +65,14 @@ receivers:
     alertmanager: {urls: [http://127.0.0.1:9093], basic_auth: {username: am, password: %s}}
 default_receivers: [hook]
 heartbeat: {url: %s}
+store:
+  postgres: {dsn: %s}
 `, env("prometheus.bearer_token"), env("prometheus.basic_auth.password"),
 		env("web.bearer_token"), env("web.basic_auth.password"),
 		env("receivers[].slack.webhook_url"), env("receivers[].pagerduty.routing_key"),
 		env("receivers[].webhook.url"), env("receivers[].webhook.secret"),
 		env("receivers[].alertmanager.bearer_token"), env("receivers[].alertmanager.basic_auth.password"),
-		env("heartbeat.url"))
+		env("heartbeat.url"), env("store.postgres.dsn"))
 	for _, path := range secretPaths(reflect.TypeFor[Config](), "") {
 		if _, ok := values[path]; !ok {
 			t.Errorf("secret setting %s is not set by this test", path)

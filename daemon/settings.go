@@ -18,6 +18,9 @@ import (
 var restartSettings = map[string]bool{
 	"listen_address": true,
 	"data_dir":       true,
+	// The store is opened once, and a replica keeps its lease.
+	"store.postgres.dsn":   true,
+	"store.postgres.lease": true,
 }
 
 // settingPaths lists the YAML path of every setting of a config:

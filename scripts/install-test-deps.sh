@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real components the tests start: Prometheus and promtool,
-# Alertmanager, Chromium for the dashboard's browser tests, and buildah,
-# podman and runc for the container image test. Installs only
-# what is missing, so a second run costs nothing.
+# Alertmanager, Chromium for the dashboard's browser tests, buildah, podman
+# and runc for the container image test, and PostgreSQL for the shared
+# alert store. Installs only what is missing, so a second run costs nothing.
 set -euo pipefail
 
 need=()
@@ -12,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
+# PostgreSQL for the shared store's tests (Debian keeps initdb off PATH).
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies: all present"
