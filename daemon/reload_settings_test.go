@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,13 +12,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gopkg.in/yaml.v3"
 
+	"github.com/burnwatch/burnwatch/internal/promtest"
 	"github.com/burnwatch/burnwatch/slo"
 )
 
@@ -47,22 +46,8 @@ type reloadHarness struct {
 	logs lockedBuffer
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// lockedBuffer is promtest's, for output read while it is written.
+type lockedBuffer = promtest.LockedBuffer
 
 func newReloadHarness(t *testing.T) *reloadHarness {
 	t.Setenv("BURNWATCH_TEST_WEB_TOKEN", "web-token-1")

@@ -77,7 +77,7 @@ type Server struct {
 	querier *prom.HTTP
 	cmd     *exec.Cmd
 	exited  chan struct{}
-	output  *lockedBuffer
+	output  *LockedBuffer
 }
 
 // startAttempts is how many free ports Start tries, in case another process
@@ -152,7 +152,7 @@ func lookPath(t testing.TB, name string) string {
 func start(t testing.TB, bin, configFile, dataDir string, opts Options) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
-		return &Server{output: &lockedBuffer{}}, err
+		return &Server{output: &LockedBuffer{}}, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	args := append([]string{
@@ -169,7 +169,7 @@ func start(t testing.TB, bin, configFile, dataDir string, opts Options) (*Server
 		DataDir: dataDir,
 		cmd:     exec.Command(bin, args...),
 		exited:  make(chan struct{}),
-		output:  &lockedBuffer{},
+		output:  &LockedBuffer{},
 	}
 	s.cmd.Stdout, s.cmd.Stderr = s.output, s.output
 	if err := s.cmd.Start(); err != nil {
@@ -292,19 +292,20 @@ func freePort() (int, error) {
 	return addr.Port, nil
 }
 
-// lockedBuffer collects a process's output while tests read it.
-type lockedBuffer struct {
+// LockedBuffer collects a process's output (or a logger's) while tests
+// read it.
+type LockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *LockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+func (b *LockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
