@@ -21,6 +21,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	dash, err := web.New(web.Options{
 		Snapshot:    d.snapshot.Load,
 		Querier:     querierOf{d},
+		Exemplars:   d.exemplars(cfg),
 		ExternalURL: cfg.ExternalURL,
 		Auth:        webAuth(cfg),
 		Refresh:     time.Duration(cfg.EvaluationInterval),
@@ -106,7 +107,8 @@ func webAuth(cfg *Config) web.Auth {
 
 // webChanged reports whether the routes of cur differ from those of old.
 func webChanged(old, cur *Config) bool {
-	return !reflect.DeepEqual(old.Web, cur.Web) || old.ExternalURL != cur.ExternalURL || old.EvaluationInterval != cur.EvaluationInterval
+	return !reflect.DeepEqual(old.Web, cur.Web) || old.ExternalURL != cur.ExternalURL || old.EvaluationInterval != cur.EvaluationInterval ||
+		!reflect.DeepEqual(old.Alerting.Exemplars, cur.Alerting.Exemplars)
 }
 
 // swapHandler serves with the routes last set, so that the server keeps

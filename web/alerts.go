@@ -127,7 +127,7 @@ const maxTraces = 20
 
 // sloTraces returns the exemplar traces of an SLO's incidents, newest
 // first, each trace once.
-func sloTraces(incidents []alerting.Incident, id string) []traceView {
+func sloTraces(incidents []alerting.Incident, id string, from, to time.Time) []traceView {
 	type found struct {
 		link     alerting.TraceLink
 		severity string
@@ -139,6 +139,9 @@ func sloTraces(incidents []alerting.Incident, id string) []traceView {
 			continue
 		}
 		for _, t := range in.Traces {
+			if t.At.Before(from) || t.At.After(to) {
+				continue
+			}
 			key := t.TraceID + "\x00" + t.URL
 			if !seen[key] {
 				seen[key] = true

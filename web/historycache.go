@@ -30,11 +30,13 @@ type historyCache struct {
 	entries map[string]historyEntry
 }
 
+// historyEntry is one cached result: an SLO's period history, or the
+// charts of one of its time ranges.
 type historyEntry struct {
 	// spec is the SLO the history was computed for: a reloaded spec with
 	// the same id gets a new history.
 	spec    *slo.SLO
-	history *burnrate.SLOHistory
+	value   any
 	err     error
 	expires time.Time
 }
@@ -76,41 +78,54 @@ func (b boundedQuerier) QueryRange(ctx context.Context, expr string, r burnrate.
 	return b.q.QueryRange(ctx, expr, r)
 }
 
-// get returns the SLO's history at `at`, or a recent one. The queries run
-// detached from ctx's cancellation (a browser that gives up must not fail
-// the others waiting for the same history) but bounded by the timeout.
+// get returns the SLO's history at `at`, or a recent one.
 func (c *historyCache) get(ctx context.Context, s *slo.SLO, at time.Time) (*burnrate.SLOHistory, error) {
-	if e, ok := c.lookup(s); ok {
-		return e.history, e.err
+	v, err := c.load(ctx, s.ID, s, func(ctx context.Context, q burnrate.Querier) (any, error) {
+		return burnrate.History(ctx, q, s, at, burnrate.HistoryOptions{})
+	})
+	if err != nil {
+		return nil, err
 	}
-	ch := c.flight.DoChan(s.ID, func() (any, error) {
-		if e, ok := c.lookup(s); ok {
+	return v.(*burnrate.SLOHistory), nil
+}
+
+// load returns what compute returned under key for the SLO, or a recent
+// one. Concurrent loads of one key share one computation. The queries run
+// detached from ctx's cancellation (a browser that gives up must not fail
+// the others waiting for the same result) but bounded by the timeout, and
+// with the bounded querier.
+func (c *historyCache) load(ctx context.Context, key string, s *slo.SLO, compute func(context.Context, burnrate.Querier) (any, error)) (any, error) {
+	if e, ok := c.lookup(key, s); ok {
+		return e.value, e.err
+	}
+	ch := c.flight.DoChan(key, func() (any, error) {
+		if e, ok := c.lookup(key, s); ok {
 			return e, nil
 		}
 		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 		defer cancel()
-		h, err := burnrate.History(qctx, c.q, s, at, burnrate.HistoryOptions{})
-		e := historyEntry{spec: s, history: h, err: err, expires: c.now().Add(c.ttl)}
+		v, err := compute(qctx, c.q)
+		e := historyEntry{spec: s, value: v, err: err, expires: c.now().Add(c.ttl)}
 		if err != nil {
 			// Retry a failure sooner than a success is refreshed.
 			e.expires = c.now().Add(c.ttl / 6)
 		}
-		c.store(s.ID, e)
+		c.store(key, e)
 		return e, nil
 	})
 	select {
 	case res := <-ch:
 		e := res.Val.(historyEntry)
-		return e.history, e.err
+		return e.value, e.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
-func (c *historyCache) lookup(s *slo.SLO) (historyEntry, bool) {
+func (c *historyCache) lookup(key string, s *slo.SLO) (historyEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[s.ID]
+	e, ok := c.entries[key]
 	if !ok || e.spec != s || !c.now().Before(e.expires) {
 		return historyEntry{}, false
 	}

@@ -35,6 +35,9 @@ type Options struct {
 	// Querier answers the range queries of the history charts; nil turns
 	// history charts off.
 	Querier burnrate.Querier
+	// Exemplars finds the exemplars the distribution chart draws and
+	// links to their traces; nil draws none.
+	Exemplars alerting.ExemplarQuerier
 	// ExternalURL is the address people reach the dashboard at, for
 	// absolute links. Its path, if any, is the prefix of every route and
 	// link, as with Prometheus' --web.external-url.

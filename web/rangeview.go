@@ -1,0 +1,320 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
+)
+
+// rangeData is what the charts of one time range are drawn from: one range
+// query per chart (the error ratio, each burn-rate window, the
+// distribution or the bad events) and the exemplars of the range.
+type rangeData struct {
+	From, To time.Time
+	// Step is the distance between points; Window is what each point
+	// counts over (the step, or more when the step is too short to hold
+	// two scrapes).
+	Step, Window time.Duration
+	ErrorRatio   []burnrate.Point
+	// Burns are the burn rates over the windows of the rule the page
+	// explains, long first.
+	Burns []windowSeries
+	// Dist is a latency SLI's distribution; Bad an errors SLI's bad
+	// events per step.
+	Dist *distribution
+	Bad  []burnrate.Point
+	// Exemplars are the exemplars of the range, oldest first.
+	Exemplars []exemplarPoint
+	// ExemplarProblem says why there are no exemplars, when they could
+	// not be asked for.
+	ExemplarProblem string
+	Queries         []string
+}
+
+// windowSeries is the burn rate over one window, step by step.
+type windowSeries struct {
+	Window time.Duration
+	Points []burnrate.Point
+}
+
+// distribution is a histogram over time: the observations of each bucket
+// in each step.
+type distribution struct {
+	Times []time.Time
+	// Bounds are the buckets' upper bounds, ascending, the last +Inf for
+	// a classic histogram; the first bucket starts at 0.
+	Bounds []float64
+	// Counts[i][j] is the observations of bucket j in the step ending at
+	// Times[i].
+	Counts [][]float64
+}
+
+// exemplarPoint is an exemplar to draw: at its time and value (in the
+// histogram's unit for a latency SLI), a link when it shows a bad event.
+type exemplarPoint struct {
+	At    time.Time
+	Value float64
+	Bad   bool
+	Trace alerting.TraceLink
+}
+
+// minPointWindow is the shortest window a point counts over: an increase
+// needs two scrapes in its window.
+const minPointWindow = 2 * time.Minute
+
+// maxExemplars bounds the exemplars a chart draws.
+const maxExemplars = 400
+
+// rangeSeries returns the range data of an SLO evaluated at `at`: the
+// error ratio, the burn rate over each of windows, the distribution
+// (latency) or bad events (errors), and, with ex, the exemplars. Nothing
+// is asked for past `at` (a calendar period reaches into the future).
+func rangeSeries(ctx context.Context, q burnrate.Querier, ex alerting.ExemplarQuerier, s *slo.SLO, r timeRange, at time.Time, windows []time.Duration) (*rangeData, error) {
+	step := rangeStep(r.Span())
+	d := &rangeData{From: r.From, To: r.To, Step: step, Window: max(step, minPointWindow)}
+	end := r.To
+	if end.After(at) {
+		end = at
+	}
+	rng := burnrate.Range{Start: r.From.Add(step), End: end, Step: step}
+	run := func(expr string) (model.Matrix, error) {
+		d.Queries = append(d.Queries, expr)
+		m, err := q.QueryRange(ctx, expr, rng)
+		if err != nil {
+			return nil, fmt.Errorf("range query for the dashboard of %s: %w", s.ID, err)
+		}
+		return m, nil
+	}
+	window := burnrate.FormatWindow(d.Window)
+	expr, err := s.SLI.ErrorRatioQueryFor(window)
+	if err != nil {
+		return nil, fmt.Errorf("error ratio query of %s: %w", s.ID, err)
+	}
+	m, err := run(expr)
+	if err != nil {
+		return nil, err
+	}
+	d.ErrorRatio = summed(m, func(v float64) float64 { return math.Min(1, math.Max(0, v)) })
+	for _, w := range windows {
+		expr, err := s.SLI.ErrorRatioQueryFor(burnrate.FormatWindow(w))
+		if err != nil {
+			return nil, fmt.Errorf("burn rate query of %s: %w", s.ID, err)
+		}
+		if m, err = run(expr); err != nil {
+			return nil, err
+		}
+		d.Burns = append(d.Burns, windowSeries{Window: w, Points: summed(m, func(v float64) float64 {
+			return burnrate.BurnRate(math.Min(1, math.Max(0, v)), s.ErrorBudget())
+		})})
+	}
+	switch s.SLI.Kind {
+	case slo.SLILatency:
+		expr, err := burnrate.DistributionQuery(s, d.Window)
+		if err != nil {
+			return nil, err
+		}
+		if m, err = run(expr); err != nil {
+			return nil, err
+		}
+		if s.SLI.Native {
+			d.Dist = nativeDistribution(m)
+		} else {
+			d.Dist = classicDistribution(m)
+		}
+	case slo.SLIErrors:
+		expr, err := s.SLI.BadQueryFor(window)
+		if err != nil {
+			return nil, fmt.Errorf("bad events query of %s: %w", s.ID, err)
+		}
+		if m, err = run(expr); err != nil {
+			return nil, err
+		}
+		d.Bad = summed(m, func(v float64) float64 { return math.Max(0, v) })
+	}
+	if ex == nil {
+		d.ExemplarProblem = "the dashboard has no exemplar source"
+		return d, nil
+	}
+	d.Exemplars, err = rangeExemplars(ctx, ex, s, r.From, end)
+	if err != nil {
+		d.ExemplarProblem = err.Error()
+	}
+	return d, nil
+}
+
+// summed adds up the series of a matrix step by step, through f; a step
+// no series has is left out.
+func summed(m model.Matrix, f func(float64) float64) []burnrate.Point {
+	sums := map[model.Time]float64{}
+	for _, series := range m {
+		for _, p := range series.Values {
+			if v := float64(p.Value); finite(v) {
+				sums[p.Timestamp] += v
+			}
+		}
+	}
+	out := make([]burnrate.Point, 0, len(sums))
+	for ts, v := range sums {
+		out = append(out, burnrate.Point{At: ts.Time().UTC(), Value: f(v)})
+	}
+	slices.SortFunc(out, func(a, b burnrate.Point) int { return a.At.Compare(b.At) })
+	return out
+}
+
+// classicDistribution turns cumulative bucket increases by `le` into each
+// bucket's own observations: the difference from the bucket below.
+func classicDistribution(m model.Matrix) *distribution {
+	type bucket struct {
+		le     float64
+		values map[model.Time]float64
+	}
+	byLE := map[float64]*bucket{}
+	times := map[model.Time]bool{}
+	for _, series := range m {
+		le, err := strconv.ParseFloat(string(series.Metric["le"]), 64)
+		if err != nil {
+			continue
+		}
+		b := byLE[le]
+		if b == nil {
+			b = &bucket{le: le, values: map[model.Time]float64{}}
+			byLE[le] = b
+		}
+		for _, p := range series.Values {
+			if v := float64(p.Value); finite(v) {
+				b.values[p.Timestamp] += v
+				times[p.Timestamp] = true
+			}
+		}
+	}
+	d := &distribution{}
+	var buckets []*bucket
+	for _, b := range byLE {
+		buckets = append(buckets, b)
+	}
+	slices.SortFunc(buckets, func(a, b *bucket) int { return compareFloat(a.le, b.le) })
+	for _, b := range buckets {
+		d.Bounds = append(d.Bounds, b.le)
+	}
+	for _, ts := range sortedTimes(times) {
+		d.Times = append(d.Times, ts.Time().UTC())
+		row := make([]float64, len(buckets))
+		below := 0.0
+		for j, b := range buckets {
+			cum := b.values[ts]
+			row[j] = math.Max(0, cum-below)
+			below = math.Max(below, cum)
+		}
+		d.Counts = append(d.Counts, row)
+	}
+	return d
+}
+
+// nativeDistribution folds a native histogram's buckets into rows that
+// double, (2^(k−1), 2^k], each bucket into the row of its upper bound.
+func nativeDistribution(m model.Matrix) *distribution {
+	perTime := map[model.Time]map[int]float64{}
+	rows := map[int]bool{}
+	for _, series := range m {
+		for _, p := range series.Histograms {
+			if p.Histogram == nil {
+				continue
+			}
+			row := perTime[p.Timestamp]
+			if row == nil {
+				row = map[int]float64{}
+				perTime[p.Timestamp] = row
+			}
+			for _, b := range p.Histogram.Buckets {
+				if float64(b.Upper) <= 0 || !finite(float64(b.Count)) {
+					continue
+				}
+				k := int(math.Ceil(math.Log2(float64(b.Upper)) - 1e-9))
+				row[k] += float64(b.Count)
+				rows[k] = true
+			}
+		}
+	}
+	d := &distribution{}
+	var ks []int
+	for k := range rows {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	for _, k := range ks {
+		d.Bounds = append(d.Bounds, math.Pow(2, float64(k)))
+	}
+	times := map[model.Time]bool{}
+	for ts := range perTime {
+		times[ts] = true
+	}
+	for _, ts := range sortedTimes(times) {
+		d.Times = append(d.Times, ts.Time().UTC())
+		row := make([]float64, len(ks))
+		for j, k := range ks {
+			row[j] = perTime[ts][k]
+		}
+		d.Counts = append(d.Counts, row)
+	}
+	return d
+}
+
+func sortedTimes(set map[model.Time]bool) []model.Time {
+	out := make([]model.Time, 0, len(set))
+	for ts := range set {
+		out = append(out, ts)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func compareFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// rangeExemplars asks for the exemplars of the series that can show the
+// SLO's bad events, between from and to, and marks the bad ones with
+// their trace link. The latest maxExemplars are kept.
+func rangeExemplars(ctx context.Context, ex alerting.ExemplarQuerier, s *slo.SLO, from, to time.Time) ([]exemplarPoint, error) {
+	var out []exemplarPoint
+	var firstErr error
+	for _, sel := range alerting.ExemplarSelectors(s) {
+		res, err := ex.QueryExemplars(ctx, sel, from, to)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("exemplars of %s: %w", sel, err)
+			}
+			continue
+		}
+		for _, series := range res {
+			for _, e := range series.Exemplars {
+				p := exemplarPoint{At: e.At.UTC(), Value: e.Value}
+				p.Trace, p.Bad = alerting.BadTrace(s, series.SeriesLabels, e)
+				out = append(out, p)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b exemplarPoint) int { return a.At.Compare(b.At) })
+	if len(out) > maxExemplars {
+		out = out[len(out)-maxExemplars:]
+	}
+	if len(out) == 0 {
+		return nil, firstErr
+	}
+	return out, nil
+}
