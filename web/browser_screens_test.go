@@ -99,3 +99,33 @@ func TestPagesFitTheScreenInChromium(t *testing.T) {
 		}
 	}
 }
+
+// overflowingCells lists the overview cells whose content reaches past
+// their edges.
+const overflowingCells = `[...document.querySelectorAll('table.slos td')].flatMap(td => {
+  const box = td.getBoundingClientRect();
+  const out = [];
+  for (const el of td.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > box.right + 0.5 || r.left < box.left - 0.5)) {
+      out.push(td.closest('tr').dataset.slo + ' ' + (td.dataset.label || td.className) + ': ' + el.tagName.toLowerCase() + ' ' + Math.round(r.left) + '..' + Math.round(r.right) + ' in ' + Math.round(box.left) + '..' + Math.round(box.right));
+    }
+  }
+  return out;
+})`
+
+func TestOverviewCellsHoldTheirContentInChromium(t *testing.T) {
+	ctx := startChromium(t)
+	snap := urgencySnapshot(t)
+	srv := newDashboard(t, snap, nil)
+	artifacts := artifactDir(t)
+	for _, width := range []int64{1400, 1000, 400} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(srv+"/?group=none"), chromedp.WaitVisible(chromedp.CSS("table.slos"))); err != nil {
+			t.Fatal(err)
+		}
+		if over := evaluate[[]string](t, ctx, overflowingCells); len(over) > 0 {
+			t.Errorf("at %dpx, content past its cell: %s", width, strings.Join(over, "; "))
+		}
+		screenshot(t, ctx, artifacts, fmt.Sprintf("overview-budgets-%d.png", width))
+	}
+}

@@ -65,7 +65,9 @@ type row struct {
 	Health                                     health
 	HealthClass, HealthLabel, HealthTitle      string
 	Objective, Period                          string
-	Budget                                     string
+	// Attainment is the SLI over the period against the objective.
+	Attainment attainmentView
+	Budget     string
 	// BudgetScope is "over the last 2h of 30d" when the budget was counted
 	// over less than the period so far; empty otherwise.
 	BudgetScope                 string
@@ -129,6 +131,7 @@ func (s *server) newRow(snap *Snapshot, st *burnrate.Status) row {
 		Labels: sortedLabels(sl.Labels), Reason: st.Reason, remaining: rem,
 	}
 	r.Bar = newBudgetBar(rem, r.BudgetScope)
+	r.Attainment = attainment(st)
 	if since := noDataSince(snap, st); !since.IsZero() {
 		r.NoDataSince = clock(since)
 	}
@@ -160,9 +163,13 @@ func sortedLabels(m map[string]string) []label {
 	return out
 }
 
-// worstFirst orders rows by budget left, unknown budgets last; ties by
-// urgency, then id.
+// worstFirst orders rows by urgency, then by budget left: firing SLOs
+// (pages before tickets), then burning ones, then the rest, each lowest
+// budget first with unknown budgets last; ties by health, then id.
 func worstFirst(a, b row) int {
+	if c := cmp.Compare(urgency(a.Health), urgency(b.Health)); c != 0 {
+		return c
+	}
 	an, bn := math.IsNaN(a.remaining), math.IsNaN(b.remaining)
 	switch {
 	case an && !bn:
@@ -173,6 +180,16 @@ func worstFirst(a, b row) int {
 		return cmp.Compare(a.remaining, b.remaining)
 	}
 	return cmp.Or(cmp.Compare(a.Health, b.Health), cmp.Compare(a.ID, b.ID))
+}
+
+// urgency ranks a health for ordering: a page, a ticket, a burning SLO,
+// then every other alike.
+func urgency(h health) int {
+	switch h {
+	case healthPage, healthTicket, healthBurning:
+		return int(h)
+	}
+	return int(healthOK) + 1
 }
 
 func (s *server) overview(w http.ResponseWriter, r *http.Request) {
