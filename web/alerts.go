@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/burnrate"
 )
 
 // alertsPage is what the alerts template shows.
@@ -26,7 +27,9 @@ type incidentView struct {
 	// of data.
 	NoDataSince, NoDataSinceTime string
 	Windows                      []burnWindowView
-	Traces                       []traceView
+	// RulesCaption says when the rules' burn rates are from.
+	RulesCaption string
+	Traces       []traceView
 	Deliveries                   []deliveryView
 }
 
@@ -53,7 +56,7 @@ func (s *server) alerts(w http.ResponseWriter, r *http.Request) {
 	p := alertsPage{Layout: s.layout(snap, "Alerts", "alerts")}
 	if snap != nil {
 		for i := range snap.Incidents {
-			v := s.newIncidentView(&snap.Incidents[i], snap.At)
+			v := s.newIncidentView(&snap.Incidents[i], snap)
 			if snap.Incidents[i].State == alerting.IncidentFiring {
 				p.Firing = append(p.Firing, v)
 			} else {
@@ -64,7 +67,8 @@ func (s *server) alerts(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "alerts", &p)
 }
 
-func (s *server) newIncidentView(in *alerting.Incident, now time.Time) incidentView {
+func (s *server) newIncidentView(in *alerting.Incident, snap *Snapshot) incidentView {
+	now := snap.At
 	v := incidentView{
 		Key: in.Key, Kind: kindLabel(in.Kind), Severity: string(in.Severity), State: string(in.State), Summary: in.Summary,
 		SLOID: in.SLOID, SLOLink: s.sloPath(in.SLOID),
@@ -81,12 +85,7 @@ func (s *server) newIncidentView(in *alerting.Incident, now time.Time) incidentV
 	} else {
 		v.Duration = "firing for " + span(end.Sub(in.StartedAt))
 	}
-	for _, bw := range in.Windows {
-		v.Windows = append(v.Windows, burnWindowView{
-			Long: bw.Long, Short: bw.Short, Factor: burn(bw.Factor),
-			LongBurn: burn(bw.LongBurnRate), ShortBurn: burn(bw.ShortBurnRate), Firing: bw.Firing,
-		})
-	}
+	v.Windows, v.RulesCaption = incidentRules(in, snap)
 	for _, t := range in.Traces {
 		v.Traces = append(v.Traces, newTraceView(t, string(in.Severity)))
 	}
@@ -120,6 +119,35 @@ func kindLabel(k alerting.Kind) string {
 		return "no data"
 	}
 	return string(k)
+}
+
+// incidentRules are the rules of an incident's severity with their burn
+// rates: for a firing incident those of the latest evaluation (the ones the
+// SLO's page shows), for a resolved one those of its last firing
+// evaluation, as the incident kept them.
+func incidentRules(in *alerting.Incident, snap *Snapshot) ([]burnWindowView, string) {
+	var out []burnWindowView
+	if st := findStatus(snap, in.SLOID); st != nil && in.State == alerting.IncidentFiring && len(in.Windows) > 0 && len(st.Alerts) > 0 {
+		for _, a := range st.Alerts {
+			if string(a.Severity) != string(in.Severity) {
+				continue
+			}
+			out = append(out, burnWindowView{
+				Long: burnrate.FormatWindow(a.Long), Short: burnrate.FormatWindow(a.Short), Factor: burn(a.Factor),
+				LongBurn: burn(a.LongBurnRate), ShortBurn: burn(a.ShortBurnRate), Firing: a.Firing,
+			})
+		}
+		if len(out) > 0 {
+			return out, "Rules at the evaluation of " + clock(snap.At)
+		}
+	}
+	for _, bw := range in.Windows {
+		out = append(out, burnWindowView{
+			Long: bw.Long, Short: bw.Short, Factor: burn(bw.Factor),
+			LongBurn: burn(bw.LongBurnRate), ShortBurn: burn(bw.ShortBurnRate), Firing: bw.Firing,
+		})
+	}
+	return out, "Rules at the last firing evaluation"
 }
 
 // maxTraces bounds the exemplar traces an SLO's page lists.
@@ -167,7 +195,7 @@ func (s *server) sloIncidents(snap *Snapshot, id string) ([]incidentView, []time
 		if in.SLOID != id {
 			continue
 		}
-		v := s.newIncidentView(in, snap.At)
+		v := s.newIncidentView(in, snap)
 		views = append(views, v)
 		lane := string(in.Severity)
 		if in.Kind != alerting.KindBurn || (lane != "page" && lane != "ticket") {

@@ -49,49 +49,74 @@ func newBurnBars(id string, st *burnrate.Status) barChart {
 		Title: "Burn rate per window against the alert thresholds",
 		Desc:  "One bar per window; a mark on a bar is the factor of an alert rule that reads that window.",
 	}
-	hi := 1.0
+	hi, lo := 1.0, math.Inf(1)
 	for _, w := range st.Windows {
 		if finite(w.BurnRate) {
 			hi = math.Max(hi, w.BurnRate)
+			if w.BurnRate > 0 {
+				lo = math.Min(lo, w.BurnRate)
+			}
 		}
 	}
 	for _, a := range st.Alerts {
 		hi = math.Max(hi, a.Factor)
 	}
-	keys := []legendItem{
-		{Class: "bar-ok", Label: "burn rate", Kind: "span"},
-		{Class: "page", Label: "page threshold", Kind: "mark"},
-		{Class: "ticket", Label: "ticket threshold", Kind: "mark"},
-		{Class: "one", Label: "burn rate 1", Kind: "dash"},
+	// The bar colours in use, each with its legend key.
+	used := map[string]bool{}
+	for _, w := range st.Windows {
+		used[barClass(st, w)] = true
 	}
+	var keys []legendItem
+	for _, k := range []legendItem{
+		{Class: "bar-ok", Label: "at most 1", Kind: "span"},
+		{Class: "bar-warn", Label: "above 1", Kind: "span"},
+		{Class: "bar-over", Label: "above a rule's threshold", Kind: "span"},
+	} {
+		if used[k.Class] {
+			keys = append(keys, k)
+		}
+	}
+	keys = append(keys,
+		legendItem{Class: "page", Label: "page threshold", Kind: "mark"},
+		legendItem{Class: "ticket", Label: "ticket threshold", Kind: "mark"},
+		legendItem{Class: "one", Label: "burn rate 1", Kind: "dash"},
+	)
 	var top float64
 	c.Legend, top = layoutLegend(keys, marginLeft, chartWidth-marginRight)
 	c.Plot = box{X: marginLeft, Y: top, W: chartWidth - marginLeft - 90, H: barRowHeight * float64(max(1, len(st.Windows)))}
 	c.Height = c.Plot.Bottom() + 44
-	_, hi, step := niceRange(0, hi*1.05)
-	x := func(v float64) float64 { return round1(c.Plot.X + math.Min(v, hi)/hi*c.Plot.W) }
-	for v := 0.0; v <= hi+step/2; v += step {
-		c.XTicks = append(c.XTicks, tick{Pos: x(v), Label: burn(cleanZero(v))})
+	var x func(float64) float64
+	if hi/math.Min(lo, 1) > logBarsAbove {
+		// A log scale from 0.1, so that 0.3 and 264 both read.
+		top := math.Pow(10, math.Ceil(math.Log10(hi*1.05)))
+		x = func(v float64) float64 {
+			f := math.Log10(math.Max(v, logBarsFloor)/logBarsFloor) / math.Log10(top/logBarsFloor)
+			return round1(c.Plot.X + math.Min(1, f)*c.Plot.W)
+		}
+		for v := logBarsFloor; v <= top*1.001; v *= 10 {
+			c.XTicks = append(c.XTicks, tick{Pos: x(v), Label: burn(v)})
+		}
+		c.XLabel += ", log scale"
+	} else {
+		_, hi, step := niceRange(0, hi*1.05)
+		x = func(v float64) float64 { return round1(c.Plot.X + math.Max(0, math.Min(v, hi))/hi*c.Plot.W) }
+		for v := 0.0; v <= hi+step/2; v += step {
+			c.XTicks = append(c.XTicks, tick{Pos: x(v), Label: burn(cleanZero(v))})
+		}
 	}
 	c.OneX = x(1)
 	for i, w := range st.Windows {
 		r := barRow{
 			Label: burnrate.FormatWindow(w.Window), Y: round1(c.Plot.Y + float64(i)*barRowHeight + 4), H: barRowHeight - 8,
-			Value: burn(w.BurnRate), Class: "bar-ok",
+			Value: burn(w.BurnRate), Class: barClass(st, w),
 		}
 		r.TextY = round1(r.Y + r.H/2 + 4)
 		if finite(w.BurnRate) {
 			r.W = math.Max(0, x(w.BurnRate)-c.Plot.X)
 		}
-		if w.BurnRate > 1 {
-			r.Class = "bar-warn"
-		}
 		for _, a := range st.Alerts {
 			if a.Long != w.Window && a.Short != w.Window {
 				continue
-			}
-			if w.BurnRate > a.Factor {
-				r.Class = "bar-over"
 			}
 			r.Marks = append(r.Marks, barMark{
 				X: x(a.Factor), Y1: r.Y - 3, Y2: r.Y + r.H + 3, Class: string(a.Severity),
@@ -107,6 +132,29 @@ func newBurnBars(id string, st *burnrate.Status) barChart {
 		c.Rows = append(c.Rows, r)
 	}
 	return c
+}
+
+// The bar chart turns to a log scale when its largest burn rate is more
+// than logBarsAbove times its smallest (or 1); the scale starts at
+// logBarsFloor.
+const (
+	logBarsAbove = 50
+	logBarsFloor = 0.1
+)
+
+// barClass colours a window's bar: above a threshold of a rule that reads
+// the window, above 1, or neither.
+func barClass(st *burnrate.Status, w burnrate.WindowStatus) string {
+	class := "bar-ok"
+	if w.BurnRate > 1 {
+		class = "bar-warn"
+	}
+	for _, a := range st.Alerts {
+		if (a.Long == w.Window || a.Short == w.Window) && w.BurnRate > a.Factor {
+			return "bar-over"
+		}
+	}
+	return class
 }
 
 // timeline is an SVG strip of incidents over the chart span, one lane per

@@ -70,6 +70,8 @@ type lineChart struct {
 	NowX float64
 	// Empty is a message drawn instead of lines when there are none.
 	Empty string
+	// Note is said under the chart, to read it by.
+	Note string
 }
 
 // chartSeries is one line to draw.
@@ -94,6 +96,8 @@ type chartSpec struct {
 	yMin, yMax float64
 	yLabel     string
 	yFormat    func(float64) string
+	// note is said under the chart.
+	note string
 }
 
 const (
@@ -105,7 +109,7 @@ const (
 )
 
 func newLineChart(sp chartSpec) lineChart {
-	c := lineChart{ID: sp.id, Title: sp.title, Desc: sp.desc, Width: chartWidth, YLabel: sp.yLabel, XLabel: "time (UTC)"}
+	c := lineChart{ID: sp.id, Title: sp.title, Desc: sp.desc, Width: chartWidth, YLabel: sp.yLabel, XLabel: "time (UTC)", Note: sp.note}
 	var keys []legendItem
 	for i, s := range sp.series {
 		class := s.class

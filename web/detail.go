@@ -263,15 +263,16 @@ func budgetChart(st *burnrate.Status, h *burnrate.SLOHistory, rng timeRange) *li
 		points = append(points, burnrate.Point{At: st.At, Value: rem})
 	}
 	desc := fmt.Sprintf("Share of the %s error budget left at each point, every %s; below 0%% the budget is overspent.", sl.Period, span(h.Step))
+	var note string
 	if sl.Period.Calendar == "" {
-		desc += fmt.Sprintf(" The period rolls: budget spent more than %s before a point no longer counts at it, so the line climbs back once an incident leaves the window.", sl.Period)
+		note = fmt.Sprintf("The period rolls: budget spent more than %s before a point no longer counts at it, so the line climbs back once an incident leaves the window.", sl.Period)
 	}
 	c := newLineChart(chartSpec{
 		id: "chart-budget", title: "Error budget remaining over the " + sl.Period.String() + " period",
 		desc: desc, from: rng.From, to: rng.To, now: st.At,
 		series: []chartSeries{{label: "budget remaining", class: "s0", points: points}},
-		rules:  []chartRule{{label: "budget spent (0%)", class: "zero", value: 0}},
-		yMin:   0, yMax: 1, yLabel: "budget left", yFormat: tickPercent,
+		rules:  []chartRule{{label: "0% left: the budget is spent", class: "zero", value: 0}},
+		yMin:   0, yMax: 1, yLabel: "budget left", yFormat: tickPercent, note: note,
 	})
 	return &c
 }
@@ -296,7 +297,9 @@ func burnChart(st *burnrate.Status, d *rangeData, rule *burnrate.AlertStatus) *l
 	for i, w := range d.Burns {
 		burns = append(burns, chartSeries{label: "burn rate over " + burnrate.FormatWindow(w.Window), class: fmt.Sprintf("s%d", i), points: w.Points})
 	}
-	rules = append(rules, chartRule{label: "burn rate 1", class: "one", value: 1})
+	if rule == nil || rule.Factor != 1 {
+		rules = append(rules, chartRule{label: "burn rate 1", class: "one", value: 1})
+	}
 	c := newLineChart(chartSpec{
 		id: "chart-burn", title: title, desc: desc,
 		from: d.From, to: d.To, now: st.At, series: burns, rules: rules,
