@@ -30,7 +30,7 @@ type incidentView struct {
 	// RulesCaption says when the rules' burn rates are from.
 	RulesCaption string
 	Traces       []traceView
-	Deliveries                   []deliveryView
+	Deliveries   []deliveryView
 }
 
 type burnWindowView struct {
