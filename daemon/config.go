@@ -109,6 +109,12 @@ type WebConfig struct {
 	// MetricsAuth false leaves /metrics open when the rest asks for
 	// credentials, for a scraper that has none; default true.
 	MetricsAuth *bool `yaml:"metrics_auth"`
+	// PrometheusURL is where browsers reach Prometheus' UI, for the links
+	// of the dashboard's queries; default prometheus.url.
+	PrometheusURL string `yaml:"prometheus_url"`
+	// GrafanaURL and GrafanaDatasourceUID add Grafana Explore links.
+	GrafanaURL           string `yaml:"grafana_url"`
+	GrafanaDatasourceUID string `yaml:"grafana_datasource_uid"`
 }
 
 func (w WebConfig) metricsAuth() bool { return w.MetricsAuth == nil || *w.MetricsAuth }

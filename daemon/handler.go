@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,14 +20,17 @@ import (
 // changes what they depend on builds new ones and swaps them in.
 func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	dash, err := web.New(web.Options{
-		Snapshot:    d.snapshot.Load,
-		Querier:     querierOf{d},
-		Exemplars:   d.exemplars(cfg),
-		ExternalURL: cfg.ExternalURL,
-		Auth:        webAuth(cfg),
-		Refresh:     time.Duration(cfg.EvaluationInterval),
-		Logger:      d.log,
-		Mount:       d.opts.Mount,
+		Snapshot:          d.snapshot.Load,
+		Querier:           querierOf{d},
+		Exemplars:         d.exemplars(cfg),
+		PrometheusURL:     cmp.Or(cfg.Web.PrometheusURL, cfg.Prometheus.URL),
+		GrafanaURL:        cfg.Web.GrafanaURL,
+		GrafanaDatasource: cfg.Web.GrafanaDatasourceUID,
+		ExternalURL:       cfg.ExternalURL,
+		Auth:              webAuth(cfg),
+		Refresh:           time.Duration(cfg.EvaluationInterval),
+		Logger:            d.log,
+		Mount:             d.opts.Mount,
 	})
 	if err != nil {
 		return nil, err
@@ -108,7 +112,7 @@ func webAuth(cfg *Config) web.Auth {
 // webChanged reports whether the routes of cur differ from those of old.
 func webChanged(old, cur *Config) bool {
 	return !reflect.DeepEqual(old.Web, cur.Web) || old.ExternalURL != cur.ExternalURL || old.EvaluationInterval != cur.EvaluationInterval ||
-		!reflect.DeepEqual(old.Alerting.Exemplars, cur.Alerting.Exemplars)
+		!reflect.DeepEqual(old.Alerting.Exemplars, cur.Alerting.Exemplars) || old.Prometheus.URL != cur.Prometheus.URL
 }
 
 // swapHandler serves with the routes last set, so that the server keeps

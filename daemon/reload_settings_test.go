@@ -133,6 +133,13 @@ func (h *reloadHarness) get(path, user, password string) int {
 	return rec.Code
 }
 
+// page returns the body of a dashboard page.
+func (h *reloadHarness) page(path string) string {
+	rec := httptest.NewRecorder()
+	h.d.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	return rec.Body.String()
+}
+
 // metrics reads the daemon's /metrics page past any web auth.
 func (h *reloadHarness) metrics() string {
 	rec := httptest.NewRecorder()
@@ -463,6 +470,32 @@ func settingRows(t *testing.T) map[string]settingRow {
 			value: constant(map[string]any{"env": "BURNWATCH_TEST_WEB_PASSWORD_2"}),
 			observe: func(h *reloadHarness) error {
 				return want("GET / with the new password", h.get("/", "sre", "web-password-2"), http.StatusOK)
+			},
+		},
+		"web.prometheus_url": {
+			value: constant("http://prometheus-ui.invalid"),
+			observe: func(h *reloadHarness) error {
+				h.cycle()
+				return want("a query linked to the Prometheus UI", strings.Contains(h.page("/slo/checkout/latency"), "http://prometheus-ui.invalid/graph?"), true)
+			},
+		},
+		"web.grafana_url": {
+			base:  func(h *reloadHarness) { h.set("web.grafana_datasource_uid", "prom-1") },
+			value: constant("http://grafana.invalid"),
+			observe: func(h *reloadHarness) error {
+				h.cycle()
+				return want("a query linked to Grafana Explore", strings.Contains(h.page("/slo/checkout/latency"), "http://grafana.invalid/explore?"), true)
+			},
+		},
+		"web.grafana_datasource_uid": {
+			base: func(h *reloadHarness) {
+				h.set("web.grafana_url", "http://grafana.invalid")
+				h.set("web.grafana_datasource_uid", "prom-1")
+			},
+			value: constant("prom-2"),
+			observe: func(h *reloadHarness) error {
+				h.cycle()
+				return want("Explore links to the datasource prom-2", strings.Contains(h.page("/slo/checkout/latency"), "prom-2"), true)
 			},
 		},
 		"heartbeat.url": {

@@ -32,6 +32,8 @@ type detailPage struct {
 	Incidents  []incidentView
 	Traces     []traceView
 	Spec       specView
+	// SpecLinks run the spec's queries elsewhere, by their label.
+	SpecLinks  map[string]queryLink
 	Permalink  string
 	APILink    string
 }
@@ -76,7 +78,7 @@ type historyView struct {
 	// Exemplars are the range's bad exemplars as trace links, worst first.
 	Exemplars       []traceView
 	ExemplarProblem string
-	Queries         []string
+	Queries         []queryLink
 }
 
 func (s *server) detail(w http.ResponseWriter, r *http.Request) {
@@ -150,6 +152,12 @@ func (s *server) newDetail(ctx context.Context, snap *Snapshot, st *burnrate.Sta
 	p.Range = newRangeControl(s.sloPath(sl.ID), rng, sl)
 	p.Permalink = s.absolute(rng.with(s.sloPath(sl.ID)))
 	p.History = s.historyView(ctx, st, snap.At, rng)
+	p.SpecLinks = map[string]queryLink{}
+	for name, expr := range map[string]string{"bad": p.Spec.BadQuery, "total": p.Spec.TotalQuery, "ratio": p.Spec.RatioQuery} {
+		if expr != "" {
+			p.SpecLinks[name] = s.linksOut.link(expr, rng.From, rng.until(snap.At))
+		}
+	}
 	var items []timelineItem
 	p.Incidents, items = s.sloIncidents(snap, sl.ID)
 	p.Timeline = newTimeline("alert-timeline", rng.From, rng.To, snap.At, items)
@@ -185,7 +193,8 @@ func (s *server) historyView(ctx context.Context, st *burnrate.Status, at time.T
 		s.log.Warn("history for the dashboard failed", "slo", sl.ID, "err", err)
 		return historyView{Error: err.Error()}
 	}
-	hv := historyView{Step: span(d.Step), Queries: append(append([]string{}, d.Queries...), h.Queries...), ExemplarProblem: d.ExemplarProblem}
+	hv := historyView{Step: span(d.Step), ExemplarProblem: d.ExemplarProblem}
+	hv.Queries = s.linksOut.links(append(append([]string{}, d.Queries...), h.Queries...), rng.From, rng.until(at))
 	hv.Budget = budgetChart(st, h, rng)
 	hv.Burn = burnChart(st, d, rule)
 	hv.Ratio = ratioChart(sl, d)

@@ -81,10 +81,7 @@ const maxExemplars = 400
 func rangeSeries(ctx context.Context, q burnrate.Querier, ex alerting.ExemplarQuerier, s *slo.SLO, r timeRange, at time.Time, windows []time.Duration) (*rangeData, error) {
 	step := rangeStep(r.Span())
 	d := &rangeData{From: r.From, To: r.To, Step: step, Window: max(step, minPointWindow)}
-	end := r.To
-	if end.After(at) {
-		end = at
-	}
+	end := r.until(at)
 	rng := burnrate.Range{Start: r.From.Add(step), End: end, Step: step}
 	run := func(expr string) (model.Matrix, error) {
 		d.Queries = append(d.Queries, expr)

@@ -143,6 +143,15 @@ func parseInstant(s string) (time.Time, error) {
 // Span is the range's length.
 func (r timeRange) Span() time.Duration { return r.To.Sub(r.From) }
 
+// until is the range's end, or `at` when the range reaches past it (a
+// calendar period): nothing is known after the evaluation.
+func (r timeRange) until(at time.Time) time.Time {
+	if r.To.After(at) {
+		return at
+	}
+	return r.To
+}
+
 // key identifies the range's charts in the history cache: a preset by
 // name (it moves with the evaluation, and the cache's TTL bounds how far),
 // a custom or incident range by its start and end.

@@ -38,6 +38,13 @@ type Options struct {
 	// Exemplars finds the exemplars the distribution chart draws and
 	// links to their traces; nil draws none.
 	Exemplars alerting.ExemplarQuerier
+	// PrometheusURL is where people's browsers reach Prometheus' own UI;
+	// every PromQL query on an SLO's page then links to its graph page.
+	// Empty links nowhere.
+	PrometheusURL string
+	// GrafanaURL, with the uid of a Prometheus datasource in it, adds a
+	// Grafana Explore link to every query.
+	GrafanaURL, GrafanaDatasource string
 	// ExternalURL is the address people reach the dashboard at, for
 	// absolute links. Its path, if any, is the prefix of every route and
 	// link, as with Prometheus' --web.external-url.
@@ -79,6 +86,7 @@ type server struct {
 	prefix   string   // the path prefix of every route, "" or "/dash"
 	pages    *pages
 	history  *historyCache
+	linksOut linksOut
 	log      *slog.Logger
 	nowFunc  func() time.Time
 	refreshS int // seconds, 0 = off
@@ -137,6 +145,9 @@ func newServer(opts Options) (*server, error) {
 		s.history = newHistoryCache(opts.Querier, ttl, timeout, concurrency)
 	}
 	var err error
+	if s.linksOut, err = newLinksOut(opts); err != nil {
+		return nil, err
+	}
 	if s.pages, err = loadPages(); err != nil {
 		return nil, err
 	}
