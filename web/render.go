@@ -29,9 +29,10 @@ var pageNames = []string{"overview", "detail", "alerts", "message"}
 // pages holds the parsed templates, one set per page, and the stylesheet's
 // version for cache busting.
 type pages struct {
-	byName       map[string]*template.Template
-	styleVersion string
-	static       fs.FS
+	byName        map[string]*template.Template
+	styleVersion  string
+	scriptVersion string
+	static        fs.FS
 }
 
 func loadPages() (*pages, error) {
@@ -49,6 +50,12 @@ func loadPages() (*pages, error) {
 	}
 	sum := sha256.Sum256(css)
 	p.styleVersion = hex.EncodeToString(sum[:4])
+	js, err := staticFS.ReadFile("static/refresh.js")
+	if err != nil {
+		return nil, fmt.Errorf("read script: %w", err)
+	}
+	sum = sha256.Sum256(js)
+	p.scriptVersion = hex.EncodeToString(sum[:4])
 	if p.static, err = fs.Sub(staticFS, "static"); err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
 	}
@@ -62,6 +69,8 @@ type layout struct {
 	Section string
 	Prefix  string
 	Style   string
+	// Script reloads the page without losing the reader's place.
+	Script string
 	// Refresh is the reload interval in seconds; 0 means none.
 	Refresh int
 	// Waiting is true before the first evaluation.
@@ -81,7 +90,8 @@ const staleAfter = 5 * time.Minute
 func (s *server) layout(snap *Snapshot, title, section string) layout {
 	l := layout{
 		Title: title, Section: section, Prefix: s.prefix, Refresh: s.refreshS,
-		Style: s.prefix + "/static/style.css?v=" + s.pages.styleVersion,
+		Style:  s.prefix + "/static/style.css?v=" + s.pages.styleVersion,
+		Script: s.prefix + "/static/refresh.js?v=" + s.pages.scriptVersion,
 	}
 	if snap == nil {
 		l.Waiting = true
