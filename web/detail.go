@@ -33,9 +33,9 @@ type detailPage struct {
 	Traces     []traceView
 	Spec       specView
 	// SpecLinks run the spec's queries elsewhere, by their label.
-	SpecLinks  map[string]queryLink
-	Permalink  string
-	APILink    string
+	SpecLinks map[string]queryLink
+	Permalink string
+	APILink   string
 }
 
 // sloFacts are the spec's identity and ownership.

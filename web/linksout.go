@@ -16,7 +16,7 @@ import (
 
 // queryLink is a PromQL query and the links that run it elsewhere.
 type queryLink struct {
-	Expr                 string
+	Expr                string
 	Prometheus, Explore string
 }
 
