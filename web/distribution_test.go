@@ -30,9 +30,11 @@ import (
 
 const distributionSpecs = `version: burnwatch/v1
 team: checkout
+labels:
+  note: "` + hostile + `"
 traces:
   link: jaeger
-  url: http://jaeger.invalid
+  url: %s
 slos:
   - name: requests-latency
     service: checkout
@@ -67,7 +69,15 @@ func slowTrace(i int) string { return fmt.Sprintf("5107%028x", i) }
 
 // distributionEngine loads the fixture into an embedded engine and returns
 // it with the snapshot of its evaluation at `at` and the open incident.
+// Trace links go to http://jaeger.invalid.
 func distributionEngine(t testing.TB, at time.Time) (*prom.Embedded, *web.Snapshot) {
+	t.Helper()
+	return distributionEngineWithTraces(t, at, "http://jaeger.invalid")
+}
+
+// distributionEngineWithTraces is distributionEngine with trace links to
+// a Jaeger at traceURL.
+func distributionEngineWithTraces(t testing.TB, at time.Time, traceURL string) (*prom.Embedded, *web.Snapshot) {
 	t.Helper()
 	ctx := context.Background()
 	engine, err := prom.NewEmbedded(prom.EmbeddedOptions{Logger: slog.New(slog.DiscardHandler)})
@@ -125,7 +135,7 @@ func distributionEngine(t testing.TB, at time.Time) (*prom.Embedded, *web.Snapsh
 	if err := app.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	set, diags := slo.LoadBytes("specs.yaml", []byte(distributionSpecs))
+	set, diags := slo.LoadBytes("specs.yaml", []byte(fmt.Sprintf(distributionSpecs, traceURL)))
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
