@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -101,17 +102,10 @@ func rangeSeries(ctx context.Context, q burnrate.Querier, ex alerting.ExemplarQu
 		return nil, err
 	}
 	d.ErrorRatio = summed(m, func(v float64) float64 { return math.Min(1, math.Max(0, v)) })
-	for _, w := range windows {
-		expr, err := s.SLI.ErrorRatioQueryFor(burnrate.FormatWindow(w))
-		if err != nil {
-			return nil, fmt.Errorf("burn rate query of %s: %w", s.ID, err)
-		}
-		if m, err = run(expr); err != nil {
+	if len(windows) > 0 {
+		if d.Burns, err = burnSeries(s, windows, run); err != nil {
 			return nil, err
 		}
-		d.Burns = append(d.Burns, windowSeries{Window: w, Points: summed(m, func(v float64) float64 {
-			return burnrate.BurnRate(math.Min(1, math.Max(0, v)), s.ErrorBudget())
-		})})
 	}
 	switch s.SLI.Kind {
 	case slo.SLILatency:
@@ -147,6 +141,40 @@ func rangeSeries(ctx context.Context, q burnrate.Querier, ex alerting.ExemplarQu
 	}
 	return d, nil
 }
+
+// burnSeries asks for the burn rate over each window in one range query:
+// the windows' error ratios, each labelled with its window, joined with
+// `or`.
+func burnSeries(s *slo.SLO, windows []time.Duration, run func(string) (model.Matrix, error)) ([]windowSeries, error) {
+	parts := make([]string, len(windows))
+	for i, w := range windows {
+		expr, err := s.SLI.ErrorRatioQueryFor(burnrate.FormatWindow(w))
+		if err != nil {
+			return nil, fmt.Errorf("burn rate query of %s: %w", s.ID, err)
+		}
+		parts[i] = fmt.Sprintf(`label_replace(%s, %q, %q, "", "")`, expr, windowLabel, burnrate.FormatWindow(w))
+	}
+	m, err := run(strings.Join(parts, " or "))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]windowSeries, len(windows))
+	for i, w := range windows {
+		var own model.Matrix
+		for _, series := range m {
+			if string(series.Metric[windowLabel]) == burnrate.FormatWindow(w) {
+				own = append(own, series)
+			}
+		}
+		out[i] = windowSeries{Window: w, Points: summed(own, func(v float64) float64 {
+			return burnrate.BurnRate(math.Min(1, math.Max(0, v)), s.ErrorBudget())
+		})}
+	}
+	return out, nil
+}
+
+// windowLabel tells the windows of the burn-rate query apart.
+const windowLabel = "burnwatch_window"
 
 // summed adds up the series of a matrix step by step, through f; a step
 // no series has is left out.
