@@ -124,6 +124,9 @@ func newLatencyHeatmap(s *slo.SLO, d *rangeData, now time.Time) heatmap {
 	rowH := c.Plot.H / float64(hi-lo+1)
 	rowTop := func(j int) float64 { return c.Plot.Bottom() - float64(j-lo+1)*rowH }
 	lower := func(j int) float64 {
+		if j == 0 && dist.Lowest > 0 {
+			return dist.Lowest
+		}
 		if j == 0 {
 			return dist.Bounds[0] / 10 // the first bucket reaches down to 0
 		}

@@ -52,8 +52,10 @@ type windowSeries struct {
 type distribution struct {
 	Times []time.Time
 	// Bounds are the buckets' upper bounds, ascending, the last +Inf for
-	// a classic histogram; the first bucket starts at 0.
+	// a classic histogram.
 	Bounds []float64
+	// Lowest is where the first bucket starts: 0 for a classic histogram.
+	Lowest float64
 	// Counts[i][j] is the observations of bucket j in the step ending at
 	// Times[i].
 	Counts [][]float64
@@ -271,12 +273,17 @@ func nativeDistribution(m model.Matrix) *distribution {
 	}
 	d := &distribution{}
 	var ks []int
-	for k := range rows {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	for _, k := range ks {
-		d.Bounds = append(d.Bounds, math.Pow(2, float64(k)))
+	if len(rows) > 0 {
+		// Every row from the lowest to the highest, empty ones too.
+		lo, hi := math.MaxInt, math.MinInt
+		for k := range rows {
+			lo, hi = min(lo, k), max(hi, k)
+		}
+		for k := lo; k <= hi; k++ {
+			ks = append(ks, k)
+			d.Bounds = append(d.Bounds, math.Pow(2, float64(k)))
+		}
+		d.Lowest = math.Pow(2, float64(lo-1))
 	}
 	times := map[model.Time]bool{}
 	for ts := range perTime {
