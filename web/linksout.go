@@ -42,7 +42,7 @@ func newLinksOut(opts Options) (linksOut, error) {
 		*u.to = parsed
 	}
 	if l.grafana != nil && opts.GrafanaDatasource == "" {
-		return linksOut{}, fmt.Errorf("Grafana URL %q needs the uid of its Prometheus datasource", opts.GrafanaURL)
+		return linksOut{}, fmt.Errorf("the Grafana URL %q needs the uid of its Prometheus datasource", opts.GrafanaURL)
 	}
 	l.datasource = opts.GrafanaDatasource
 	return l, nil
