@@ -98,6 +98,10 @@ type chartSpec struct {
 	yFormat    func(float64) string
 	// note is said under the chart.
 	note string
+	// logAbove turns the y axis to a log scale from logFloor when the
+	// largest value is more than logAbove times the smallest positive one
+	// (or 1); 0 keeps it linear.
+	logAbove, logFloor float64
 }
 
 const (
@@ -139,10 +143,24 @@ func newLineChart(sp chartSpec) lineChart {
 	for _, r := range sp.rules {
 		lo, hi = math.Min(lo, r.value), math.Max(hi, r.value)
 	}
-	lo, hi, step := niceRange(lo, hi)
-	y := func(v float64) float64 { return round1(c.Plot.Bottom() - (v-lo)/(hi-lo)*c.Plot.H) }
-	for v := lo; v <= hi+step/2; v += step {
-		c.YTicks = append(c.YTicks, tick{Pos: y(v), Label: sp.yFormat(cleanZero(v))})
+	var y func(float64) float64
+	if least := smallestPositive(sp.series); sp.logAbove > 0 && hi/math.Min(least, 1) > sp.logAbove {
+		// Decades from the floor, values under it drawn on it.
+		top := math.Pow(10, math.Ceil(math.Log10(hi)))
+		y = func(v float64) float64 {
+			f := math.Log10(math.Max(v, sp.logFloor)/sp.logFloor) / math.Log10(top/sp.logFloor)
+			return round1(c.Plot.Bottom() - f*c.Plot.H)
+		}
+		for v := sp.logFloor; v <= top*1.001; v *= 10 {
+			c.YTicks = append(c.YTicks, tick{Pos: y(v), Label: sp.yFormat(v)})
+		}
+		c.YLabel += " (log scale)"
+	} else {
+		lo, hi, step := niceRange(lo, hi)
+		y = func(v float64) float64 { return round1(c.Plot.Bottom() - (v-lo)/(hi-lo)*c.Plot.H) }
+		for v := lo; v <= hi+step/2; v += step {
+			c.YTicks = append(c.YTicks, tick{Pos: y(v), Label: sp.yFormat(cleanZero(v))})
+		}
 	}
 	span := sp.to.Sub(sp.from)
 	if span <= 0 {
@@ -163,6 +181,20 @@ func newLineChart(sp chartSpec) lineChart {
 		c.Empty = "No data in this span."
 	}
 	return c
+}
+
+// smallestPositive is the least positive finite value of the series, +Inf
+// when there is none.
+func smallestPositive(series []chartSeries) float64 {
+	least := math.Inf(1)
+	for _, s := range series {
+		for _, p := range s.points {
+			if finite(p.Value) && p.Value > 0 {
+				least = math.Min(least, p.Value)
+			}
+		}
+	}
+	return least
 }
 
 // layoutLegend places legend keys left to right, wrapping at right, and

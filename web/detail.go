@@ -313,6 +313,7 @@ func burnChart(st *burnrate.Status, d *rangeData, rule *burnrate.AlertStatus) *l
 		id: "chart-burn", title: title, desc: desc,
 		from: d.From, to: d.To, now: st.At, series: burns, rules: rules,
 		yMin: 0, yMax: 1, yLabel: "burn rate", yFormat: burn,
+		logAbove: logBarsAbove, logFloor: logBarsFloor,
 	})
 	return &c
 }
