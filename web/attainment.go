@@ -17,8 +17,9 @@ type attainmentView struct {
 }
 
 // attainment reads an SLO's SLI over its period (1 − the period's error
-// ratio) with one more decimal than its objective has, at least two, so
-// that 99.95% against 99.9% reads as met and 99.89% as missed.
+// ratio) with one more decimal than its objective has, at least two,
+// rounded down, so that 99.95% against 99.9% reads as met, 99.89% as
+// missed, and nothing short of perfect as 100%.
 func attainment(st *burnrate.Status) attainmentView {
 	if math.IsNaN(budgetRemaining(st)) || math.IsNaN(st.Budget.ErrorRatio) {
 		return attainmentView{Text: unknown, Class: "unknown", Title: "not known: no evaluation of the period"}
@@ -29,7 +30,10 @@ func attainment(st *burnrate.Status) attainmentView {
 		decimals = max(decimals, len(s)-strings.Index(s, ".")-1+1)
 	}
 	sli := 1 - st.Budget.ErrorRatio
-	v := attainmentView{Text: strconv.FormatFloat(sli*100, 'f', decimals, 64) + "%", Class: "met"}
+	// Rounded down: 99.995% is not 100.00%.
+	scale := math.Pow(10, float64(decimals))
+	shown := math.Floor(sli*100*scale+1e-6) / scale
+	v := attainmentView{Text: strconv.FormatFloat(shown, 'f', decimals, 64) + "%", Class: "met"}
 	v.Title = "the SLI over the " + st.SLO.Period.String() + " period: " + v.Text + " of valid events were good; the objective is " + objective(obj)
 	if sli < obj {
 		v.Class = "missed"

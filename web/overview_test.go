@@ -21,7 +21,7 @@ func urgencySnapshot(t testing.TB) *web.Snapshot {
 			if w <= time.Hour {
 				return 2
 			}
-			return 1.5 // burning, below every threshold
+			return 0.5 // burning over 1h, below every threshold
 		}),
 		fakeStatus(slos["checkout/requests-latency"], 0.95, constant(20)),
 		fakeStatus(slos["checkout/requests-availability"], -99, constant(0.5)),
@@ -52,6 +52,9 @@ func TestOverviewShowsTheAttainmentAgainstTheObjective(t *testing.T) {
 	for _, c := range []struct{ name, id, want string }{
 		// 99% objective, 10% of the budget left: 0.9% of calls were bad.
 		{"an SLO within its objective", "search/query-latency", `<td class="attainment met" data-label="Attainment"><span class="num">99.10%</span>`},
+		// 99.9% objective, 95% left: 0.005% of calls were bad, which rounds
+		// to 100.00% but is not.
+		{"an SLO just short of perfect", "checkout/requests-latency", `<td class="attainment met" data-label="Attainment"><span class="num">99.99%</span>`},
 		// 99.9% objective, −9900% left: 100 budgets of 0.1%, all calls bad.
 		{"an SLO below its objective", "checkout/requests-availability", `<td class="attainment missed" data-label="Attainment"><span class="num">90.00%</span>`},
 	} {
