@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 // barChart is a horizontal SVG bar chart: the burn rate over each window,
@@ -76,11 +77,17 @@ func newBurnBars(id string, st *burnrate.Status) barChart {
 			keys = append(keys, k)
 		}
 	}
-	keys = append(keys,
-		legendItem{Class: "page", Label: "page threshold", Kind: "mark"},
-		legendItem{Class: "ticket", Label: "ticket threshold", Kind: "mark"},
-		legendItem{Class: "one", Label: "burn rate 1", Kind: "dash"},
-	)
+	// A key for each severity whose thresholds are marked.
+	marked := map[slo.Severity]bool{}
+	for _, a := range st.Alerts {
+		marked[a.Severity] = true
+	}
+	for _, sev := range []slo.Severity{slo.Page, slo.Ticket} {
+		if marked[sev] {
+			keys = append(keys, legendItem{Class: string(sev), Label: string(sev) + " threshold", Kind: "mark"})
+		}
+	}
+	keys = append(keys, legendItem{Class: "one", Label: "burn rate 1", Kind: "dash"})
 	var top float64
 	c.Legend, top = layoutLegend(keys, marginLeft, chartWidth-marginRight)
 	c.Plot = box{X: marginLeft, Y: top, W: chartWidth - marginLeft - 90, H: barRowHeight * float64(max(1, len(st.Windows)))}

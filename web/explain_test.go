@@ -71,6 +71,26 @@ func TestTheBudgetChartSaysWhyItsLineRecovers(t *testing.T) {
 	}
 }
 
+func TestTheBarLegendKeysOnlyWhatIsDrawn(t *testing.T) {
+	slos := loadFixtureSLOs(t)
+	st := fakeStatus(slos["checkout/requests-latency"], 0.5, constant(0.5))
+	var tickets []burnrate.AlertStatus
+	for _, a := range st.Alerts {
+		if a.Severity == "ticket" {
+			tickets = append(tickets, a)
+		}
+	}
+	st.Alerts = tickets // paging off
+	snap := &web.Snapshot{At: fixtureAt, Statuses: []burnrate.Status{st}}
+	srv := newFixtureServer(t, web.Options{Snapshot: func() *web.Snapshot { return snap }})
+	_, body := get(t, srv, "/slo/checkout/requests-latency")
+	got := legendOf(svgOf(t, body, "burn-bars"))
+	want := []string{"bar-ok: at most 1", "ticket: ticket threshold", "one: burn rate 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("bar legend %q, want %q", got, want)
+	}
+}
+
 func TestTheBarLegendHasAKeyForEveryBarColour(t *testing.T) {
 	snap := fixtureSnapshot(t)
 	srv := newFixtureServer(t, web.Options{Snapshot: func() *web.Snapshot { return snap }})
