@@ -31,6 +31,12 @@ type Options struct {
 	Settle time.Duration
 	// Parallelism bounds the queries in flight at once (default 4).
 	Parallelism int
+	// TailStep is the distance between evaluations (default 30s, the
+	// default evaluation interval). The tails of tiled windows are read
+	// once per tile at this resolution and kept, instead of queried each
+	// cycle; an evaluation whose windows do not start on that grid queries
+	// its tails. Negative turns the cache off.
+	TailStep time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -54,6 +60,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Parallelism <= 0 {
 		o.Parallelism = 4
+	}
+	if o.TailStep == 0 {
+		o.TailStep = 30 * time.Second
 	}
 	return o
 }
@@ -285,7 +294,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if boundary.Before(from) {
 			boundary = boundary.Add(step)
 		}
-		tail, err := e.diff(ctx, q, src, from, boundary, at)
+		tail, err := e.tail(ctx, q, src, t, from, boundary, step, at)
 		if err != nil {
 			return err
 		}
@@ -300,6 +309,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		}
 		ans.set(src, w, vals)
 	}
+	t.forgetUnusedTails()
 	return nil
 }
 
