@@ -16,15 +16,18 @@ import (
 	"github.com/burnwatch/burnwatch/slo"
 )
 
-// countingEngine counts the queries sent to an engine.
+// countingEngine counts the queries sent to an engine and the points they
+// answered, and keeps the most points one answer held.
 type countingEngine struct {
-	q                 burnrate.Querier
-	queries, unsteady atomic.Int64
+	q                                   burnrate.Querier
+	queries, unsteady, points, mostHeld atomic.Int64
 }
 
 func (c *countingEngine) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
 	c.queries.Add(1)
-	return c.q.Query(ctx, expr, at)
+	v, err := c.q.Query(ctx, expr, at)
+	c.held(int64(len(v)))
+	return v, err
 }
 
 func (c *countingEngine) QueryRange(ctx context.Context, expr string, r burnrate.Range) (model.Matrix, error) {
@@ -32,7 +35,23 @@ func (c *countingEngine) QueryRange(ctx context.Context, expr string, r burnrate
 	if strings.Contains(expr, " unless ") {
 		c.unsteady.Add(1)
 	}
-	return c.q.QueryRange(ctx, expr, r)
+	m, err := c.q.QueryRange(ctx, expr, r)
+	n := 0
+	for _, s := range m {
+		n += len(s.Values)
+	}
+	c.held(int64(n))
+	return m, err
+}
+
+func (c *countingEngine) held(n int64) {
+	c.points.Add(n)
+	for {
+		most := c.mostHeld.Load()
+		if n <= most || c.mostHeld.CompareAndSwap(most, n) {
+			return
+		}
+	}
 }
 
 // unsteadyCounter renders a counter scraped every minute, with its

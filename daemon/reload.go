@@ -83,6 +83,7 @@ func (d *Daemon) reload() error {
 	d.mu.Lock()
 	if !reflect.DeepEqual(old.Prometheus, cfg.Prometheus) {
 		d.evaluator = burnrate.NewEvaluator(burnrate.Options{}) // new source: rebuild the tiles
+		d.tileState = newTileState(cfg)
 	}
 	d.cfg, d.slos, d.querier = cfg, slos, q
 	if manager != nil {
