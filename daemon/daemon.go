@@ -157,7 +157,7 @@ func New(opts Options) (*Daemon, error) {
 		store.Close()
 		return nil, err
 	}
-	d.evaluator = burnrate.NewEvaluator(burnrate.Options{})
+	d.evaluator = newEvaluator(cfg)
 	d.tileState = newTileState(cfg)
 	d.tileState.restore(d, d.evaluator)
 	receivers, resend, err := d.buildReceivers(cfg)

@@ -26,6 +26,12 @@ const tileStateFile = "tiles.state"
 // once per fine tile, the most a restart then reads again.
 const tileSaveEvery = 5 * time.Minute
 
+// newEvaluator returns an evaluator whose kept tails follow the evaluation
+// interval.
+func newEvaluator(cfg *Config) *burnrate.Evaluator {
+	return burnrate.NewEvaluator(burnrate.Options{TailStep: time.Duration(cfg.EvaluationInterval)})
+}
+
 // tileState loads and saves one evaluator's tiles.
 type tileState struct {
 	path   string
