@@ -138,9 +138,11 @@ type cyclesResult struct {
 	First     cycleJSON     `json:"first"`
 	Steady    []cycleJSON   `json:"steady"`
 	Check     []cycleJSON   `json:"check"`
-	PeakRSS   int64         `json:"peak_rss_bytes"`
-	RSS       int64         `json:"rss_bytes"`
-	HeapInuse int64         `json:"heap_inuse_bytes"`
+	PeakRSS    int64         `json:"peak_rss_bytes"`
+	RSS        int64         `json:"rss_bytes"`
+	HeapInuse  int64         `json:"heap_inuse_bytes"`
+	Restart    cycleJSON     `json:"restart"`
+	StateBytes int64         `json:"state_bytes"`
 }
 
 type cycleJSON struct {
