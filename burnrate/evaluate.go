@@ -31,6 +31,12 @@ type Options struct {
 	Settle time.Duration
 	// Parallelism bounds the queries in flight at once (default 4).
 	Parallelism int
+	// TailStep is the distance between evaluations (default 30s, the
+	// default evaluation interval). The tails of tiled windows are read
+	// once per tile at this resolution and kept, instead of queried each
+	// cycle; an evaluation whose windows do not start on that grid queries
+	// its tails. Negative turns the cache off.
+	TailStep time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -54,6 +60,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Parallelism <= 0 {
 		o.Parallelism = 4
+	}
+	if o.TailStep == 0 {
+		o.TailStep = 30 * time.Second
 	}
 	return o
 }
@@ -285,7 +294,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if boundary.Before(from) {
 			boundary = boundary.Add(step)
 		}
-		tail, err := e.diff(ctx, q, src, from, boundary, at)
+		tail, err := e.tail(ctx, q, src, t, from, boundary, step, at)
 		if err != nil {
 			return err
 		}
@@ -300,6 +309,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		}
 		ans.set(src, w, vals)
 	}
+	t.forgetUnusedTails()
 	return nil
 }
 
@@ -372,12 +382,32 @@ func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *
 	return nil
 }
 
-// fillRange appends the tiles ending at first, first+step, …, last with one
-// query: an instant query for one tile, a range query for more.
+// maxRangeSteps bounds the steps of one range query that builds tiles: a
+// first cycle over 30 days of coarse tiles reads them a day at a time, so
+// that what an answer holds (and what the engine computes for it at once)
+// does not grow with the history.
+const maxRangeSteps = 24
+
+// fillRange appends the tiles ending at first, first+step, …, last: an
+// instant query for one tile, range queries of at most maxRangeSteps steps
+// for more, oldest first.
 func (e *Evaluator) fillRange(ctx context.Context, q Querier, src *source, run *tileRun, first, last time.Time) error {
-	if last.Before(first) {
-		return nil
+	for from := first; !from.After(last); {
+		to := from.Add(time.Duration(maxRangeSteps-1) * run.step)
+		if to.After(last) {
+			to = last
+		}
+		if err := e.fillChunk(ctx, q, src, run, from, to); err != nil {
+			return err
+		}
+		from = to.Add(run.step)
 	}
+	return nil
+}
+
+// fillChunk appends the tiles ending at first, first+step, …, last with one
+// query.
+func (e *Evaluator) fillChunk(ctx context.Context, q Querier, src *source, run *tileRun, first, last time.Time) error {
 	expr := src.diffQuery(run.step, 0)
 	if first.Equal(last) {
 		vec, err := q.Query(ctx, expr, last)

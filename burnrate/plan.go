@@ -100,6 +100,29 @@ func (src *source) diffQuery(length, offset time.Duration) string {
 	return fmt.Sprintf("sum by (%s) (%s)", src.grouping(), inner)
 }
 
+// stepDiffQuery returns the PromQL for a counter source's difference over
+// the step before each instant, summed by key, for series present at both
+// ends: what diffQuery's exact branch adds up over adjacent steps.
+func (src *source) stepDiffQuery(step time.Duration) string {
+	inner := fmt.Sprintf("%[1]s - %[1]s offset %[2]s", src.selector, FormatWindow(step))
+	if len(src.by) == 0 {
+		return fmt.Sprintf("sum(%s)", inner)
+	}
+	return fmt.Sprintf("sum by (%s) (%s)", src.grouping(), inner)
+}
+
+// unsteadyQuery returns the PromQL that counts, at each instant, the series
+// of a counter source that appeared or vanished over the step before it,
+// or that reset within three steps and a lookback before it: where adding
+// up stepDiffQuery may differ from diffQuery. Three steps, so that two
+// consecutive samples less than a lookback and two steps apart are seen
+// together; samples further apart leave the series absent at some instant
+// between them.
+func (src *source) unsteadyQuery(step time.Duration) string {
+	return fmt.Sprintf("count((%[1]s unless %[1]s offset %[2]s) or (%[1]s offset %[2]s unless %[1]s) or (resets(%[1]s[%[3]s]) > 0))",
+		src.selector, FormatWindow(step), FormatWindow(3*step+lookback))
+}
+
 // key returns the key of a sample: the values of the source's grouping
 // labels, with `le` normalised so that "2" and "2.0" meet.
 func (src *source) key(m model.Metric) string {

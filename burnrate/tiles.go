@@ -147,10 +147,12 @@ func (r *tileRun) keys() []string {
 // tiles is the two-level tile store of one counter source.
 type tiles struct {
 	fine, coarse *tileRun
+	// tails are the tiles that windows start in, read at the tail step.
+	tails map[tailKey]*tailTile
 }
 
 func newTiles(fine, coarse time.Duration) *tiles {
-	return &tiles{fine: newTileRun(fine), coarse: newTileRun(coarse)}
+	return &tiles{fine: newTileRun(fine), coarse: newTileRun(coarse), tails: map[tailKey]*tailTile{}}
 }
 
 // rollUp turns every complete coarse step of fine tiles after the newest

@@ -92,6 +92,9 @@ type Daemon struct {
 	// replaces the alert manager, so that no cycle's changes fall between
 	// two managers.
 	cycle sync.Mutex
+	// tileState writes the evaluator's tiles to the data directory;
+	// guarded by cycle.
+	tileState *tileState
 
 	// mu guards the loaded set: config, SLOs, querier, evaluator and alert
 	// manager with the options it runs with. A reload builds a new set and
@@ -154,7 +157,9 @@ func New(opts Options) (*Daemon, error) {
 		store.Close()
 		return nil, err
 	}
-	d.evaluator = burnrate.NewEvaluator(burnrate.Options{})
+	d.evaluator = newEvaluator(cfg)
+	d.tileState = newTileState(cfg)
+	d.tileState.restore(d, d.evaluator)
 	receivers, resend, err := d.buildReceivers(cfg)
 	if err != nil {
 		store.Close()
@@ -329,6 +334,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		err = serr
 	}
 	wg.Wait()
+	d.saveTilesAtShutdown()
 	d.heartbeat.wait()
 	d.log.Info("burnwatch stopped")
 	return err

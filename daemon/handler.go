@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/burnwatch/burnwatch/web"
 )
@@ -36,7 +35,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 		return nil, err
 	}
 	r := chi.NewRouter()
-	metrics := promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{Registry: d.reg})
+	metrics := d.metricsHandler()
 	if cfg.Web.metricsAuth() {
 		metrics = webAuth(cfg).Protect(metrics)
 	}

@@ -78,6 +78,13 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	// windows with range queries) makes the loop skip and count the cycles
 	// it missed, as a Prometheus rule group does. Cancelling it instead
 	// would throw the tiles away and fail the same way every cycle.
+	// The tiles are written after everything else the cycle does, its
+	// measured duration included.
+	defer func() {
+		if d.tileState.due(at) {
+			d.tileState.save(d, ev, at)
+		}
+	}()
 	start := time.Now()
 	res := ev.Evaluate(ctx, q, slos, at)
 	// The cycle's duration covers the alert lifecycle and the snapshot too:
@@ -87,6 +94,7 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	snap := &web.Snapshot{At: at, Statuses: slices.Clone(res.Statuses), Incidents: incidents}
 	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)
+	go d.metrics.slos.prepare()
 	if res.Queries > 0 && res.QueryErrors == res.Queries {
 		d.failedCycles.Add(1)
 	} else {

@@ -19,6 +19,8 @@ type metrics struct {
 	reloadSuccess   prometheus.Gauge
 	reloadTimestamp prometheus.Gauge
 	restartRequired *prometheus.CounterVec
+	// slos renders the per-SLO families, which are not in reg.
+	slos *sloExposition
 }
 
 func newMetrics(reg prometheus.Registerer, d *Daemon) *metrics {
@@ -46,7 +48,8 @@ func newMetrics(reg prometheus.Registerer, d *Daemon) *metrics {
 	}
 	reg.MustRegister(m.restartRequired, m.duration, m.queries, m.queriesTotal, m.queryErrors, m.missed, m.reloadSuccess, m.reloadTimestamp,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		outboxCollector{d}, sloCollector{d})
+		outboxCollector{d})
+	m.slos = newSLOExposition(d)
 	return m
 }
 

@@ -6,7 +6,6 @@ import (
 	"reflect"
 
 	"github.com/burnwatch/burnwatch/alerting"
-	"github.com/burnwatch/burnwatch/burnrate"
 )
 
 // Reload parses and validates the config and specs, builds what they need,
@@ -82,7 +81,8 @@ func (d *Daemon) reload() error {
 	}
 	d.mu.Lock()
 	if !reflect.DeepEqual(old.Prometheus, cfg.Prometheus) {
-		d.evaluator = burnrate.NewEvaluator(burnrate.Options{}) // new source: rebuild the tiles
+		d.evaluator = newEvaluator(cfg) // new source: rebuild the tiles
+		d.tileState = newTileState(cfg)
 	}
 	d.cfg, d.slos, d.querier = cfg, slos, q
 	if manager != nil {

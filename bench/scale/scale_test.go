@@ -133,14 +133,16 @@ type genResult struct {
 
 // cyclesResult is ./cycles' output.
 type cyclesResult struct {
-	SLOs      int           `json:"slos"`
-	Load      time.Duration `json:"load_ns"`
-	First     cycleJSON     `json:"first"`
-	Steady    []cycleJSON   `json:"steady"`
-	Check     []cycleJSON   `json:"check"`
-	PeakRSS   int64         `json:"peak_rss_bytes"`
-	RSS       int64         `json:"rss_bytes"`
-	HeapInuse int64         `json:"heap_inuse_bytes"`
+	SLOs       int           `json:"slos"`
+	Load       time.Duration `json:"load_ns"`
+	First      cycleJSON     `json:"first"`
+	Steady     []cycleJSON   `json:"steady"`
+	Check      []cycleJSON   `json:"check"`
+	PeakRSS    int64         `json:"peak_rss_bytes"`
+	RSS        int64         `json:"rss_bytes"`
+	HeapInuse  int64         `json:"heap_inuse_bytes"`
+	Restart    cycleJSON     `json:"restart"`
+	StateBytes int64         `json:"state_bytes"`
 }
 
 type cycleJSON struct {

@@ -47,6 +47,12 @@ type Result struct {
 	PeakRSS   int64 `json:"peak_rss_bytes"`
 	RSS       int64 `json:"rss_bytes"`
 	HeapInuse int64 `json:"heap_inuse_bytes"`
+	// Restart is the first cycle of a new evaluator that read the tile
+	// state the last one wrote, as a restarted daemon does, after being
+	// down for two cycles; its Wall includes reading the state, of
+	// StateBytes.
+	Restart    Cycle `json:"restart"`
+	StateBytes int64 `json:"state_bytes"`
 }
 
 // Cycle is one timed cycle and what it cost Prometheus.
@@ -127,7 +133,44 @@ func run(url, dir string, at time.Time, cycles, check int, step time.Duration) (
 	if res.PeakRSS, err = procStatus("VmHWM"); err != nil {
 		return nil, err
 	}
+	if res.Restart, res.StateBytes, err = restart(ev, q, set.SLOs, at.Add(3*step), url); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// restart writes ev's state to a file, as the daemon does at shutdown,
+// and times a new evaluator that reads it and evaluates at `at`.
+func restart(ev *burnrate.Evaluator, q burnrate.Querier, slos []*slo.SLO, at time.Time, url string) (Cycle, int64, error) {
+	f, err := os.CreateTemp("", "tiles.state.*")
+	if err != nil {
+		return Cycle{}, 0, err
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := ev.WriteState(w, url, at); err != nil {
+		return Cycle{}, 0, err
+	}
+	if err := w.Flush(); err != nil {
+		return Cycle{}, 0, err
+	}
+	size, _ := f.Seek(0, 1)
+	if err := f.Close(); err != nil {
+		return Cycle{}, 0, err
+	}
+	began := time.Now()
+	in, err := os.Open(f.Name())
+	if err != nil {
+		return Cycle{}, 0, err
+	}
+	defer in.Close()
+	restarted := burnrate.NewEvaluator(burnrate.Options{})
+	if err := restarted.ReadState(bufio.NewReaderSize(in, 1<<20), url); err != nil {
+		return Cycle{}, 0, err
+	}
+	c, err := cycle(restarted, q, nil, slos, at)
+	c.Wall = time.Since(began)
+	return c, size, err
 }
 
 // cycle evaluates once and measures it; p, when not nil, reads
