@@ -123,17 +123,21 @@ func reportJSON(rep *Report) jsonReport {
 			PageFiringSeconds: s.FiringPage.Seconds(), TicketFiringSeconds: s.FiringTicket.Seconds(),
 			BudgetConsumed: finite(s.BudgetConsumed), NoData: spansJSON(s.NoData), Unevaluated: spansJSON(s.Unevaluated)}
 		for _, a := range s.Alerts {
-			ja := jsonAlert{Severity: string(a.Severity), Start: a.Start.UTC(), EndReason: string(a.EndReason),
-				FiringSeconds: a.Firing(rep.To).Seconds(), PeakBurn: finite(a.PeakBurn), BudgetConsumed: finite(a.BudgetConsumed)}
-			if !a.End.IsZero() {
-				e := a.End.UTC()
-				ja.End = &e
-			}
-			js.Alerts = append(js.Alerts, ja)
+			js.Alerts = append(js.Alerts, alertJSON(a, rep.To))
 		}
 		out.SLOs = append(out.SLOs, js)
 	}
 	return out
+}
+
+func alertJSON(a Alert, to time.Time) jsonAlert {
+	ja := jsonAlert{Severity: string(a.Severity), Start: a.Start.UTC(), EndReason: string(a.EndReason),
+		FiringSeconds: a.Firing(to).Seconds(), PeakBurn: finite(a.PeakBurn), BudgetConsumed: finite(a.BudgetConsumed)}
+	if !a.End.IsZero() {
+		e := a.End.UTC()
+		ja.End = &e
+	}
+	return ja
 }
 
 func spansJSON(spans []Span) []jsonSpan {

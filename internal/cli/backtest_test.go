@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,13 +67,14 @@ func runBacktestJSON(t *testing.T, args ...string) backtestJSON {
 	return rep
 }
 
-// TestBacktestOfTheDemoListsItsIncidents runs the demo's script on
-// simulated time, then replays the demo's data directory with backtest
-// --tsdb: over the 30 days of history, each past incident pages the SLO
-// of its workload when it begins and no other SLO pages; over the live
-// part, the notifications fire and resolve at the times the script
-// expects of the daemon.
-func TestBacktestOfTheDemoListsItsIncidents(t *testing.T) {
+// TestBacktestAndDiffOfTheDemo runs the demo's script on simulated time,
+// then replays the demo's data directory with backtest --tsdb: over the 30
+// days of history, each past incident pages the SLO of its workload when
+// the 1h rule says and no other SLO pages; over the live part, the
+// notifications fire and resolve at the times the script expects of the
+// daemon. diff of the shipped specs against a stricter copy reports the
+// alerts it adds.
+func TestBacktestAndDiffOfTheDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes the demo's 30 days of history")
 	}
@@ -133,6 +139,55 @@ func TestBacktestOfTheDemoListsItsIncidents(t *testing.T) {
 		}
 	})
 
+	t.Run("diff against the same specs", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		code := Main(ctx, []string{"diff", specs, specs, "--tsdb", tsdb, "--from", start.Add(-3 * 24 * time.Hour).Format(time.RFC3339),
+			"--to", start.Format(time.RFC3339), "--step", "5m"}, &stdout, &stderr)
+		if code != exitOK || !strings.Contains(stdout.String(), "no SLO added, removed or changed") {
+			t.Errorf("exit %d, want 0 and no change\n%s%s", code, stdout.String(), stderr.String())
+		}
+	})
+
+	t.Run("diff against stricter specs", func(t *testing.T) {
+		strict := filepath.Join(t.TempDir(), "strict")
+		stricter(t, specs, strict)
+		var stdout, stderr bytes.Buffer
+		code := Main(ctx, []string{"diff", specs, strict, "--tsdb", tsdb, "--from", start.Add(-3 * 24 * time.Hour).Format(time.RFC3339),
+			"--to", start.Format(time.RFC3339), "--step", "5m", "--format", "json"}, &stdout, &stderr)
+		if code != exitFailed {
+			t.Fatalf("exit %d, want 1: alerts change\n%s%s", code, stdout.String(), stderr.String())
+		}
+		var d struct {
+			AlertsChanged bool `json:"alerts_changed"`
+			SLOs          []struct {
+				ID     string   `json:"id"`
+				Change string   `json:"change"`
+				Fields []string `json:"fields"`
+				Appear []struct {
+					Severity string `json:"severity"`
+				} `json:"appear"`
+			} `json:"slos"`
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &d); err != nil {
+			t.Fatalf("%v\n%s", err, stdout.String())
+		}
+		changed, leak := 0, 0
+		for _, s := range d.SLOs {
+			if s.Change == "changed" && slices.Equal(s.Fields, []string{"objective"}) {
+				changed++
+			}
+			if s.ID == "order-consumer/messages-processed" {
+				leak = len(s.Appear)
+			}
+		}
+		// The slow leak burns at 0.995, under the ticket factor; with a
+		// ten times smaller budget it burns at 9.95, over the 6h/30m
+		// page factor.
+		if !d.AlertsChanged || changed != 5 || leak == 0 {
+			t.Errorf("diff says %s; want the five SLOs' objectives changed and alerts added to order-consumer's", stdout.String())
+		}
+	})
+
 	t.Run("live", func(t *testing.T) {
 		rep := runBacktestJSON(t, "--specs", specs, "--tsdb", tsdb, "--from", start.Add(-10*time.Minute).Format(time.RFC3339),
 			"--to", end.Format(time.RFC3339), "--step", "10s")
@@ -156,6 +211,38 @@ func TestBacktestOfTheDemoListsItsIncidents(t *testing.T) {
 			}
 		}
 	})
+}
+
+// stricter copies the spec tree src into dst with every objective's error
+// budget ten times smaller: 99.9 becomes 99.99.
+func stricter(t *testing.T, src, dst string) {
+	t.Helper()
+	objective := regexp.MustCompile(`(?m)^(\s*objective:\s*)([0-9.]+)\s*$`)
+	err := filepath.WalkDir(src, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		data = objective.ReplaceAllFunc(data, func(m []byte) []byte {
+			sub := objective.FindSubmatch(m)
+			v, err := strconv.ParseFloat(string(sub[2]), 64)
+			if err != nil {
+				t.Fatalf("objective %q: %v", sub[2], err)
+			}
+			return []byte(string(sub[1]) + strconv.FormatFloat(100-(100-v)/10, 'f', -1, 64))
+		})
+		out := filepath.Join(dst, strings.TrimPrefix(path, src))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // pastIncidentSLO is the SLO a past incident of the demo's script burns:
