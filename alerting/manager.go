@@ -62,18 +62,8 @@ func (o ManagerOptions) withDefaults() (ManagerOptions, error) {
 	if o.Store == nil {
 		return o, errors.New("alert manager needs a store")
 	}
-	if o.RepeatInterval <= 0 {
-		o.RepeatInterval = 4 * time.Hour
-	}
-	if o.FailingCycles <= 0 {
-		o.FailingCycles = 3
-	}
-	if o.FailingSeverity == "" {
-		o.FailingSeverity = slo.Ticket
-	}
-	if o.NoDataAfter == 0 {
-		o.NoDataAfter = 10 * time.Minute
-	}
+	lo := o.lifecycle().withDefaults()
+	o.RepeatInterval, o.FailingCycles, o.FailingSeverity, o.NoDataAfter = lo.RepeatInterval, lo.FailingCycles, lo.FailingSeverity, lo.NoDataAfter
 	if o.Retention <= 0 {
 		o.Retention = 30 * 24 * time.Hour
 	}
@@ -206,9 +196,14 @@ func (m *Manager) Incidents(since time.Time, limit int) ([]Incident, error) {
 	return out, nil
 }
 
+// lifecycle is the part of the options that the lifecycle step reads.
+func (o ManagerOptions) lifecycle() LifecycleOptions {
+	return LifecycleOptions{RepeatInterval: o.RepeatInterval, FailingCycles: o.FailingCycles,
+		FailingSeverity: o.FailingSeverity, NoDataAfter: o.NoDataAfter}
+}
+
 func (m *Manager) policy() policy {
-	return policy{repeat: m.opts.RepeatInterval, failingCycles: m.opts.FailingCycles,
-		failingSeverity: m.opts.FailingSeverity, noDataAfter: m.opts.NoDataAfter}
+	return m.opts.lifecycle().policy()
 }
 
 // Process turns one evaluation into incident changes and notifications,

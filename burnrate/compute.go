@@ -1,6 +1,7 @@
 package burnrate
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -31,17 +32,17 @@ func status(sp *sloPlan, ans *answers, at time.Time) Status {
 	st.Budget.Remaining = BudgetRemaining(periodStatus.ErrorRatio, budget)
 	st.Budget.Consumed = 1 - st.Budget.Remaining
 
-	held := false
+	heldWhy := ""
 	for _, w := range Policy(s) {
 		long, _ := st.Window(w.Long)
 		short, _ := st.Window(w.Short)
 		a := AlertStatus{Window: w, LongBurnRate: long.BurnRate, ShortBurnRate: short.BurnRate}
 		// NaN compares false: a window without valid events never fires.
 		burning := long.BurnRate > w.Factor && short.BurnRate > w.Factor
-		if burning && s.Alerting.MinValidEvents > 0 && !(long.Valid >= s.Alerting.MinValidEvents) {
-			a.Held, held = true, true
-		} else {
-			a.Firing = burning
+		if burning {
+			why := lowTrafficHold(s, w, long, short)
+			a.Held, a.Firing = why != "", why == ""
+			heldWhy = cmp.Or(heldWhy, why)
 		}
 		st.Alerts = append(st.Alerts, a)
 	}
@@ -54,9 +55,8 @@ func status(sp *sloPlan, ans *answers, at time.Time) Status {
 		st.State, st.Reason = StateNoData, noDataReason(s, period, start)
 	case len(missing) > 0:
 		st.State, st.Reason = StateNoData, missingSeriesReason(sp, missing)
-	case held:
-		st.State = StateLowTraffic
-		st.Reason = fmt.Sprintf("fewer than %v valid events in a burning alert's long window", s.Alerting.MinValidEvents)
+	case heldWhy != "":
+		st.State, st.Reason = StateLowTraffic, heldWhy
 	}
 	return st
 }

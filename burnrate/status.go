@@ -16,8 +16,9 @@ const (
 	// StateNoData: no valid events were found over the whole period, or a
 	// window of an alert rule had no series at all (WindowStatus.NoData).
 	StateNoData State = "no_data"
-	// StateLowTraffic: fewer valid events than the spec's min_valid_events
-	// in an alert's long window; those alerts are held.
+	// StateLowTraffic: a burning rule was held back by the low-traffic
+	// policy (lowtraffic.go): too few valid events, or bad events within
+	// the sampling error of the rule's factor.
 	StateLowTraffic State = "low_traffic"
 	// StateError: a query failed; the reason says which.
 	StateError State = "error"

@@ -20,7 +20,10 @@ import (
 // back as the longest alert window (3 days) reaches during the script, so
 // that windows starting at any instant find a sample within a minute, and
 // every ten minutes before that (on the hour too, where the evaluator's
-// hourly tiles look).
+// hourly tiles look), except around the past incidents: one a minute from
+// an hour before each until its alerts are over (pastAlerts after it), so
+// that a replay of the history (burnwatch backtest) pages and tickets on
+// them as the daemon would have.
 const (
 	liveStep        = 5 * time.Second
 	recentStep      = time.Minute
@@ -28,6 +31,9 @@ const (
 	historyLength   = 30*day + time.Hour
 	recentHistory   = 3*day + 2*time.Hour
 	exemplarHistory = 6 * time.Hour
+	// pastAlerts is how long the alerts of a past incident last at most
+	// after it ends: the 6h window of the 3d/6h ticket rule, and margin.
+	pastAlerts = 7 * time.Hour
 	// maxSampled bounds the slow (and the failed) requests of one step
 	// that get an exemplar; one typical request always gets one.
 	maxSampled = 3
@@ -46,6 +52,10 @@ type writer struct {
 	src    appenderSource
 	traces *traceStore
 	t0     time.Time
+
+	// dense are the spans of the history written one sample a minute
+	// around past incidents.
+	dense []interval
 
 	mu    sync.Mutex
 	loads []*load
@@ -78,6 +88,9 @@ type histogram struct {
 
 func newWriter(traces *traceStore, s Script, t0 time.Time) *writer {
 	wr := &writer{traces: traces, t0: t0}
+	for _, e := range s.history() {
+		wr.dense = append(wr.dense, interval{from: t0.Add(e.From - time.Hour).Truncate(oldStep), to: t0.Add(e.To + pastAlerts).Truncate(oldStep)})
+	}
 	for _, w := range workloads() {
 		l := &load{w: w, slow: shareOf(w.slow, s, w.name, Slow, t0), failed: shareOf(w.failed, s, w.name, Failing, t0)}
 		statuses := []string{statusUnset}
@@ -143,7 +156,7 @@ func (wr *writer) backfill(ctx context.Context, until time.Time) error {
 	}
 	for steps := 1; wr.at.Before(until); steps++ {
 		step := recentStep
-		if wr.at.Before(wr.t0.Add(-recentHistory)) {
+		if wr.at.Before(wr.t0.Add(-recentHistory)) && !wr.nearPastIncident(wr.at) {
 			step = oldStep
 		}
 		next := minTime(wr.at.Add(step), until)
@@ -164,6 +177,17 @@ func (wr *writer) backfill(ctx context.Context, until time.Time) error {
 		return fmt.Errorf("backfill: commit: %w", err)
 	}
 	return nil
+}
+
+// nearPastIncident says whether t is in a span written densely around a
+// past incident.
+func (wr *writer) nearPastIncident(t time.Time) bool {
+	for _, d := range wr.dense {
+		if !t.Before(d.from) && t.Before(d.to) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeUpTo writes live traffic from where the writer stands to t, one

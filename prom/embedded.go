@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -51,7 +52,14 @@ func NewEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 		e.removeTempDir()
 		return nil, fmt.Errorf("new embedded engine: open tsdb in %s: %w", dir, err)
 	}
-	e.engine = promql.NewEngine(promql.EngineOpts{
+	e.engine = newEngine(opts, e.parser)
+	return e, nil
+}
+
+// newEngine is the promql engine with the options' limits, the features
+// burnwatch's queries use on.
+func newEngine(opts EmbeddedOptions, p parser.Parser) *promql.Engine {
+	return promql.NewEngine(promql.EngineOpts{
 		Logger:                   opts.Logger,
 		MaxSamples:               opts.MaxSamples,
 		Timeout:                  opts.Timeout,
@@ -59,9 +67,8 @@ func NewEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 		NoStepSubqueryIntervalFn: func(int64) int64 { return subqueryStep.Milliseconds() },
 		EnableAtModifier:         true,
 		EnableNegativeOffset:     true,
-		Parser:                   e.parser,
+		Parser:                   p,
 	})
-	return e, nil
 }
 
 // tsdbOptions are Prometheus' defaults with exemplars on, and retention,
@@ -99,7 +106,12 @@ func (e *Embedded) Query(ctx context.Context, expr string, at time.Time) (model.
 }
 
 func (e *Embedded) query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
-	q, err := e.engine.NewInstantQuery(ctx, e.db, nil, expr, at)
+	return instantQuery(ctx, e.engine, e.db, e.opts.Logger, expr, at)
+}
+
+// instantQuery evaluates expr at `at` with engine over db.
+func instantQuery(ctx context.Context, engine *promql.Engine, db storage.Queryable, logger *slog.Logger, expr string, at time.Time) (model.Vector, error) {
+	q, err := engine.NewInstantQuery(ctx, db, nil, expr, at)
 	if err != nil {
 		return nil, badData(err)
 	}
@@ -108,7 +120,7 @@ func (e *Embedded) query(ctx context.Context, expr string, at time.Time) (model.
 	if res.Err != nil {
 		return nil, classify(res.Err)
 	}
-	e.logWarnings(expr, res)
+	logWarnings(logger, expr, res)
 	return promqlVector(res.Value)
 }
 
@@ -123,10 +135,15 @@ func (e *Embedded) QueryRange(ctx context.Context, expr string, r burnrate.Range
 }
 
 func (e *Embedded) queryRange(ctx context.Context, expr string, r burnrate.Range) (model.Matrix, error) {
+	return rangeQuery(ctx, e.engine, e.db, e.opts.Logger, expr, r)
+}
+
+// rangeQuery evaluates expr over r with engine over db.
+func rangeQuery(ctx context.Context, engine *promql.Engine, db storage.Queryable, logger *slog.Logger, expr string, r burnrate.Range) (model.Matrix, error) {
 	if r.Step <= 0 {
 		return nil, fmt.Errorf("%s: step %s is not positive", v1.ErrBadData, r.Step)
 	}
-	q, err := e.engine.NewRangeQuery(ctx, e.db, nil, expr, r.Start, r.End, r.Step)
+	q, err := engine.NewRangeQuery(ctx, db, nil, expr, r.Start, r.End, r.Step)
 	if err != nil {
 		return nil, badData(err)
 	}
@@ -135,7 +152,7 @@ func (e *Embedded) queryRange(ctx context.Context, expr string, r burnrate.Range
 	if res.Err != nil {
 		return nil, classify(res.Err)
 	}
-	e.logWarnings(expr, res)
+	logWarnings(logger, expr, res)
 	return promqlMatrix(res.Value)
 }
 
@@ -199,10 +216,10 @@ func (e *Embedded) removeTempDir() {
 }
 
 // logWarnings logs the engine's warnings about a query, which are not errors.
-func (e *Embedded) logWarnings(expr string, res *promql.Result) {
+func logWarnings(logger *slog.Logger, expr string, res *promql.Result) {
 	warnings, _ := res.Warnings.AsStrings(expr, 10, 0)
 	if len(warnings) > 0 {
-		e.opts.Logger.Warn("query returned warnings", "query", expr, "warnings", warnings)
+		logger.Warn("query returned warnings", "query", expr, "warnings", warnings)
 	}
 }
 

@@ -324,6 +324,7 @@ func (fc fileContext) alerting(a *alertingSpec, s *SLO) Alerting {
 			out.MinValidEvents = v
 		}
 	}
+	out.LowTrafficConfidence = lowTrafficConfidence(rep, dec.node(&a.LowTrafficConfidence), a.LowTrafficConfidence, s.SLI.Kind)
 	period := s.Period.Nominal()
 	switch {
 	case len(a.Windows) > 0 && a.WindowsFile != "":

@@ -139,7 +139,19 @@ type Alerting struct {
 	// MinValidEvents is the low-traffic guard: with fewer valid events than
 	// this in an alert's long window, the alert does not fire.
 	MinValidEvents float64
+	// LowTrafficConfidence is the sampling guard of the page rules (see
+	// burnrate's lowtraffic.go): a page rule fires only when both its
+	// windows hold more bad events than a service burning at exactly the
+	// rule's factor would, with this probability. 0 turns it off. The
+	// spec's low_traffic_confidence, by default DefaultLowTrafficConfidence
+	// for latency and errors SLIs and 0 for the others.
+	LowTrafficConfidence float64
 }
+
+// DefaultLowTrafficConfidence is the sampling guard of latency and errors
+// SLIs, whose event counts burnwatch queries itself: more bad events than
+// the median count of a service burning at exactly the factor.
+const DefaultLowTrafficConfidence = 0.5
 
 // Tier is the configuration of one alert tier.
 type Tier struct {

@@ -80,6 +80,8 @@ type alertingSpec struct {
 	Annotations    map[string]string `yaml:"annotations"`
 	RunbookURL     string            `yaml:"runbook_url"`
 	MinValidEvents *float64          `yaml:"min_valid_events"`
+	// LowTrafficConfidence is checked in lowTrafficConfidence.
+	LowTrafficConfidence *float64 `yaml:"low_traffic_confidence"`
 }
 
 type tierSpec struct {

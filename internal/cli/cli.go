@@ -34,6 +34,8 @@ func commands() []command {
 	return []command{
 		{"validate", "check SLO spec files and report every problem as path:line:col", runValidate},
 		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
+		{"backtest", "replay the alert policies over history: the pages and tickets they would have raised", runBacktest},
+		{"diff", "compare two spec trees: the SLOs changed and the alerts they add or drop over history", runDiff},
 		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
 		{"demo", "see it work: synthetic incidents page, open a ticket and resolve, offline", runDemo},
 		{"version", "print the version, commit and Go version of this binary", runVersion},
