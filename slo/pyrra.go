@@ -158,6 +158,9 @@ func pyrraSLOs(fc fileContext, root *yaml.Node) []*SLO {
 		out.Period.Rolling = d
 	}
 	out.SLI, out.GroupBy = pyrraSLI(fc, &spec.Indicator, orParent(dec.node(&spec.Indicator), specNode))
+	if len(out.GroupBy) > 0 {
+		out.MaxGroups = DefaultMaxGroups
+	}
 	out.Alerting = pyrraAlertingFor(&spec.Alerting, out)
 	if rep.within(root) {
 		return nil

@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check SLO spec files and report every problem as path:line:col", runValidate},
+		{"convert", "print specs of any supported format (OpenSLO, Pyrra, Sloth) as burnwatch/v1", runConvert},
 		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
 		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
 		{"demo", "see it work: synthetic incidents page, open a ticket and resolve, offline", runDemo},
