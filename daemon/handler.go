@@ -47,6 +47,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	r.Get("/readyz", d.readyz)
 	r.Head("/readyz", d.readyz)
 	r.Method(http.MethodGet, "/api/v1/status", webAuth(cfg).Protect(http.HandlerFunc(d.status)))
+	r.Method(http.MethodGet, "/api/v1/groups", webAuth(cfg).Protect(http.HandlerFunc(d.groupsAPI)))
 	r.Mount("/", dash)
 	return r, nil
 }

@@ -79,6 +79,8 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	// it missed, as a Prometheus rule group does. Cancelling it instead
 	// would throw the tiles away and fail the same way every cycle.
 	start := time.Now()
+	// Grouped SLOs become one SLO per group before the evaluator sees them.
+	slos = d.groups.Expand(ctx, q, slos, at)
 	res := ev.Evaluate(ctx, q, slos, at)
 	// The cycle's duration covers the alert lifecycle and the snapshot too:
 	// what delays an alert is everything a cycle does.

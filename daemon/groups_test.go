@@ -1,0 +1,68 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/burnwatch/burnwatch/prom"
+)
+
+// TestAGroupedSLOIsEvaluatedAsOneSLOPerGroup runs a cycle of the daemon on
+// an SLO grouped by span_name over two spans, one of which fails: the cycle
+// evaluates one SLO per span, only the failing one pages, and
+// /api/v1/groups lists the group's members.
+func TestAGroupedSLOIsEvaluatedAsOneSLOPerGroup(t *testing.T) {
+	e, err := prom.NewEmbedded(prom.EmbeddedOptions{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	at := time.Now().Truncate(time.Minute)
+	err = e.Load(context.Background(), at.Add(-3*time.Hour), time.Minute, `
+traces_span_metrics_calls_total{service_name="checkout",span_name="POST /checkout",status_code="STATUS_CODE_UNSET"} 0+90x180
+traces_span_metrics_calls_total{service_name="checkout",span_name="POST /checkout",status_code="STATUS_CODE_ERROR"} 0+10x180
+traces_span_metrics_calls_total{service_name="checkout",span_name="GET /cart",status_code="STATUS_CODE_UNSET"} 0+100x180
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeTestFile(t, filepath.Join(dir, "specs", "checkout.yaml"), `version: burnwatch/v1
+team: checkout
+slos:
+  - name: endpoints
+    service: checkout
+    objective: 99.9
+    group_by: [span_name]
+    sli:
+      errors:
+        metric: traces_span_metrics_calls_total{service_name="checkout"}
+`)
+	writeTestFile(t, filepath.Join(dir, "burnwatch.yaml"), "prometheus: {url: http://127.0.0.1:9}\nspecs: [specs]\n")
+	d, err := New(Options{ConfigPath: filepath.Join(dir, "burnwatch.yaml"), Querier: e, Unscheduled: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	res := d.Evaluate(context.Background(), at)
+	firing := map[string]string{}
+	for _, st := range res.Statuses {
+		firing[st.SLO.ID] = string(st.Firing())
+	}
+	want := map[string]string{"checkout/endpoints/GET /cart": "", "checkout/endpoints/POST /checkout": "page"}
+	if len(firing) != len(want) || firing["checkout/endpoints/GET /cart"] != "" || firing["checkout/endpoints/POST /checkout"] != "page" {
+		t.Errorf("firing %v, want %v", firing, want)
+	}
+	var groups []groupJSON
+	if err := json.Unmarshal([]byte(get(t, d, "/api/v1/groups")), &groups); err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 || groups[0].ID != "checkout/endpoints" || !slices.Equal(groups[0].Members, []string{"checkout/endpoints/GET /cart", "checkout/endpoints/POST /checkout"}) || groups[0].Error != "" {
+		t.Errorf("/api/v1/groups = %+v", groups)
+	}
+}
