@@ -66,3 +66,36 @@ func meaning(s *slo.SLO) string {
 	fmt.Fprintf(&b, "traces %v %v", s.Traces.TraceIDLabels, s.Traces.Link)
 	return b.String()
 }
+
+// FuzzConvert feeds arbitrary bytes, seeded with the specs of every format,
+// to the loader and converts what it accepts: nothing may panic, and the
+// converted spec must load back to the same SLOs.
+func FuzzConvert(f *testing.F) {
+	for _, pattern := range []string{"testdata/interop/*/*.y*ml", "testdata/invalid/openslo-*.yaml", "testdata/invalid/pyrra-*.yaml", "testdata/invalid/sloth-k8s-*.yaml", "testdata/valid/*.yml"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			if data, err := os.ReadFile(file); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set, diags := slo.LoadBytes("fuzz.yaml", data)
+		if len(diags) > 0 || len(set.SLOs) == 0 {
+			return
+		}
+		out, err := slo.NativeSpec(set.SLOs)
+		if err != nil {
+			return // an SLO the native format cannot write is reported, not lost
+		}
+		back, diags := slo.LoadBytes("converted.yaml", out)
+		if len(diags) > 0 {
+			t.Fatalf("converted spec does not load:\n%v\n%s", diags, out)
+		}
+		for i, want := range set.SLOs {
+			if got, w := meaning(back.SLOs[i]), meaning(want); got != w {
+				t.Errorf("SLO %s changed:\n got %s\nwant %s", want.ID, got, w)
+			}
+		}
+	})
+}
