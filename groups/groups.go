@@ -51,8 +51,11 @@ type Expander struct {
 	// Logger receives refresh failures; nil is slog.Default().
 	Logger *slog.Logger
 
-	mu     sync.Mutex
-	last   map[string][]*slo.SLO
+	mu sync.Mutex
+	// last holds each grouped SLO's groups from its last good refresh, as
+	// label values, so that a failed refresh after a reload narrows the
+	// reloaded SLO, not the one before.
+	last   map[string][][]string
 	groups map[string]Group
 }
 
@@ -62,7 +65,7 @@ type Expander struct {
 func (e *Expander) Expand(ctx context.Context, q Querier, slos []*slo.SLO, at time.Time) []*slo.SLO {
 	out := make([]*slo.SLO, 0, len(slos))
 	groups := map[string]Group{}
-	last := map[string][]*slo.SLO{}
+	last := map[string][][]string{}
 	e.mu.Lock()
 	prev := e.last
 	e.mu.Unlock()
@@ -71,18 +74,26 @@ func (e *Expander) Expand(ctx context.Context, q Querier, slos []*slo.SLO, at ti
 			out = append(out, s)
 			continue
 		}
-		members, err := expand(ctx, q, s, at)
+		values, err := find(ctx, q, s, at)
 		g := Group{ID: s.ID, Labels: s.GroupBy, RefreshedAt: at}
 		if err != nil {
 			g.Err = err
-			members = prev[s.ID]
-			e.logger().Warn("grouped SLO keeps its last groups", "slo", s.ID, "groups", len(members), "err", err)
+			values = prev[s.ID]
+			e.logger().Warn("grouped SLO keeps its last groups", "slo", s.ID, "groups", len(values), "err", err)
 		}
-		for _, m := range members {
+		for _, v := range values {
+			m, err := slo.ExpandGroup(s, v)
+			if err != nil {
+				// Only a template that no longer parses; the loader
+				// checked it, so this is a bug, reported, not hidden.
+				g.Err = err
+				e.logger().Error("grouped SLO cannot be split", "slo", s.ID, "err", err)
+				continue
+			}
 			g.Members = append(g.Members, m.ID)
+			out = append(out, m)
 		}
-		groups[s.ID], last[s.ID] = g, members
-		out = append(out, members...)
+		groups[s.ID], last[s.ID] = g, values
 	}
 	e.mu.Lock()
 	e.last, e.groups = last, groups
@@ -110,9 +121,9 @@ func (e *Expander) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// expand finds a grouped SLO's groups: the label values of the series its
-// valid events come from, seen within its longest alert window.
-func expand(ctx context.Context, q Querier, s *slo.SLO, at time.Time) ([]*slo.SLO, error) {
+// find returns a grouped SLO's groups, sorted: the label values of the
+// series its valid events come from, seen within its longest alert window.
+func find(ctx context.Context, q Querier, s *slo.SLO, at time.Time) ([][]string, error) {
 	sel, err := slo.GroupSelector(s)
 	if err != nil {
 		return nil, fmt.Errorf("find groups of %s: %w", s.ID, err)
@@ -150,13 +161,9 @@ func expand(ctx context.Context, q Querier, s *slo.SLO, at time.Time) ([]*slo.SL
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	out := make([]*slo.SLO, 0, len(keys))
-	for _, k := range keys {
-		m, err := slo.ExpandGroup(s, seen[k])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
+	out := make([][]string, len(keys))
+	for i, k := range keys {
+		out[i] = seen[k]
 	}
 	return out, nil
 }
