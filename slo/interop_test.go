@@ -115,9 +115,9 @@ func TestOtherProjectsSpecsKeepTheirMeaning(t *testing.T) {
 				t.Errorf("SLI = %+v", s.SLI)
 			}
 		}},
-		{"an OpenSLO counter ratio is read as increases, with its policies as windows", "testdata/interop/openslo/checkout.yaml", "checkout/requests-availability", func(t *testing.T, s *slo.SLO) {
-			if s.SLI.TotalQuery != `sum(increase(traces_span_metrics_calls_total{service_name="checkout",span_name="POST /checkout"}[{{.window}}]))` {
-				t.Errorf("total query %s", s.SLI.TotalQuery)
+		{"an OpenSLO ratio on one counter becomes an errors SLI that merges, with its policies as windows", "testdata/interop/openslo/checkout.yaml", "checkout/requests-availability", func(t *testing.T, s *slo.SLO) {
+			if s.SLI.Kind != slo.SLIErrors || s.SLI.Dialect != slo.DialectOTel || s.SLI.ErrorMatcher.String() != `status_code="STATUS_CODE_ERROR"` {
+				t.Errorf("SLI %+v", s.SLI)
 			}
 			want := []slo.Window{
 				{Severity: slo.Page, Long: time.Hour, Short: 5 * time.Minute, Factor: 13.44, BudgetShare: 13.44 / (28 * 24)},
@@ -128,6 +128,11 @@ func TestOtherProjectsSpecsKeepTheirMeaning(t *testing.T) {
 			}
 			if s.Alerting.Labels["notification_targets"] != "checkout-oncall,checkout-slack" || s.Labels["app_kubernetes_io_part_of"] != "shop,web" {
 				t.Errorf("alert labels %v, labels %v", s.Alerting.Labels, s.Labels)
+			}
+		}},
+		{"an OpenSLO ratio written with {{.window}} stays as written", "testdata/interop/openslo/search.yaml", "search/requests-sla", func(t *testing.T, s *slo.SLO) {
+			if s.SLI.Kind != slo.SLIEvents || !strings.HasPrefix(s.SLI.GoodQuery, "sum(rate(") || s.Objective != 0.99 {
+				t.Errorf("SLI %+v, objective %v", s.SLI, s.Objective)
 			}
 		}},
 		{"an OpenSLO threshold metric counts the minutes that break it", "testdata/interop/openslo/search.yaml", "search/search-p99", func(t *testing.T, s *slo.SLO) {

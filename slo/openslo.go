@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
 )
@@ -199,6 +200,7 @@ func (r *opensloResolver) slo(obj *opensloObject) []*SLO {
 		if ind.threshold != "" {
 			s.SLI = thresholdSLI(rep, dec, o, ind.threshold)
 		}
+		s.Traces = tracesConfig{}.resolve(s.SLI.Dialect)
 		out = append(out, s)
 	}
 	return out
@@ -451,6 +453,9 @@ func (r *opensloResolver) ratio(rep *reporter, dec *strictDecoder, m *opensloRat
 		}
 		return t, qn, true
 	}
+	if sli, ok := r.counterErrorsSLI(m, counter); ok {
+		return sli
+	}
 	total, totalNode, totalOK := events(m.Total)
 	if m.Good != nil {
 		good, goodNode, ok := events(m.Good)
@@ -529,6 +534,54 @@ func counterSelector(q string) (string, bool) {
 		return vs.String(), true
 	}
 	return "", false
+}
+
+// counterErrorsSLI reads good or bad over total as an errors SLI, which the
+// planner merges with other SLOs on the counter, when both select one
+// counter and the numerator only adds matchers: any number for bad, one
+// (which it negates) for good.
+func (r *opensloResolver) counterErrorsSLI(m *opensloRatioMetric, counter bool) (SLI, bool) {
+	num := m.Bad
+	if num == nil {
+		num = m.Good
+	}
+	if !counter || num == nil || m.Total == nil {
+		return SLI{}, false
+	}
+	q := func(h *opensloMetricHolder) (string, []*labels.Matcher, bool) {
+		ms := &h.MetricSource
+		typ := ms.Type
+		if ds := r.set.lookup(opensloDataSource, ms.MetricSourceRef); typ == "" && ds != nil {
+			typ = ds.value.(*opensloDataSourceDoc).Spec.Type
+		}
+		text, _ := ms.Spec["query"].(string)
+		if strings.Contains(text, "{{") || !strings.EqualFold(typ, "prometheus") {
+			return "", nil, false
+		}
+		sel, ok := counterSelector(text)
+		if !ok {
+			return "", nil, false
+		}
+		name, matchers, err := parseSelector(sel)
+		return name, matchers, err == nil
+	}
+	totalName, totalMatchers, ok1 := q(m.Total)
+	numName, numMatchers, ok2 := q(num)
+	if !ok1 || !ok2 || totalName != numName {
+		return SLI{}, false
+	}
+	extra, ok := extraMatchers(numMatchers, totalMatchers)
+	if !ok || len(extra) == 0 {
+		return SLI{}, false
+	}
+	if m.Good != nil {
+		if len(extra) != 1 {
+			return SLI{}, false
+		}
+		neg := map[labels.MatchType]labels.MatchType{labels.MatchEqual: labels.MatchNotEqual, labels.MatchNotEqual: labels.MatchEqual, labels.MatchRegexp: labels.MatchNotRegexp, labels.MatchNotRegexp: labels.MatchRegexp}
+		extra = []*labels.Matcher{labels.MustNewMatcher(neg[extra[0].Type], extra[0].Name, extra[0].Value)}
+	}
+	return SLI{Kind: SLIErrors, Dialect: detectCallsDialect(totalName), Metric: totalName, Matchers: totalMatchers, ErrorMatcher: ErrorMatcher{extra}}, true
 }
 
 // gaugeRatioTemplate averages a stored ratio over the window.

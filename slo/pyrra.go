@@ -158,6 +158,7 @@ func pyrraSLOs(fc fileContext, root *yaml.Node) []*SLO {
 		out.Period.Rolling = d
 	}
 	out.SLI, out.GroupBy = pyrraSLI(fc, &spec.Indicator, orParent(dec.node(&spec.Indicator), specNode))
+	out.Traces = tracesConfig{}.resolve(out.SLI.Dialect)
 	if len(out.GroupBy) > 0 {
 		out.MaxGroups = DefaultMaxGroups
 	}
