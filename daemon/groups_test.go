@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,12 @@ slos:
 	var groups []groupJSON
 	if err := json.Unmarshal([]byte(get(t, d, "/api/v1/groups")), &groups); err != nil {
 		t.Fatal(err)
+	}
+	page := get(t, d, "/groups")
+	for _, want := range []string{"checkout/endpoints", `href="slo/checkout/endpoints/POST%20/checkout"`, "<td>page</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/groups does not show %q:\n%s", want, page)
+		}
 	}
 	if len(groups) != 1 || groups[0].ID != "checkout/endpoints" || !slices.Equal(groups[0].Members, []string{"checkout/endpoints/GET /cart", "checkout/endpoints/POST /checkout"}) || groups[0].Error != "" {
 		t.Errorf("/api/v1/groups = %+v", groups)

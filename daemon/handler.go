@@ -25,7 +25,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 		Auth:        webAuth(cfg),
 		Refresh:     time.Duration(cfg.EvaluationInterval),
 		Logger:      d.log,
-		Mount:       d.opts.Mount,
+		Mount:       d.mountGroups,
 	})
 	if err != nil {
 		return nil, err
