@@ -46,7 +46,7 @@ type opensloSet struct {
 }
 
 // add decodes one OpenSLO document and keeps it for resolve.
-func (os *opensloSet) add(fc fileContext, doc *yaml.Node, kind string) {
+func (set *opensloSet) add(fc fileContext, doc *yaml.Node, kind string) {
 	var v any
 	var meta *opensloMetadata
 	switch kind {
@@ -84,35 +84,35 @@ func (os *opensloSet) add(fc fileContext, doc *yaml.Node, kind string) {
 		fc.rep.at(doc, "missing required field %q", "metadata.name")
 		return
 	}
-	if os.byKind == nil {
-		os.byKind = map[string]map[string]*opensloObject{}
+	if set.byKind == nil {
+		set.byKind = map[string]map[string]*opensloObject{}
 	}
-	if os.byKind[kind] == nil {
-		os.byKind[kind] = map[string]*opensloObject{}
+	if set.byKind[kind] == nil {
+		set.byKind[kind] = map[string]*opensloObject{}
 	}
 	obj := &opensloObject{path: fc.rep.path, dec: fc.dec, node: doc, value: v}
-	if first, ok := os.byKind[kind][meta.Name]; ok {
+	if first, ok := set.byKind[kind][meta.Name]; ok {
 		fc.rep.at(fc.dec.node(&meta.Name), "OpenSLO %s %q is declared twice, first at %s:%d:%d", kind, meta.Name, first.path, first.node.Line, first.node.Column)
 		return
 	}
-	os.byKind[kind][meta.Name] = obj
+	set.byKind[kind][meta.Name] = obj
 	if kind == opensloSLO {
-		os.slos = append(os.slos, obj)
+		set.slos = append(set.slos, obj)
 	}
 }
 
 // lookup returns the object of a kind with a name, or nil.
-func (os *opensloSet) lookup(kind, name string) *opensloObject {
-	return os.byKind[kind][name]
+func (set *opensloSet) lookup(kind, name string) *opensloObject {
+	return set.byKind[kind][name]
 }
 
 // resolve turns the gathered SLO objects into SLOs; problems are appended
 // to diags, once each.
-func (os *opensloSet) resolve(diags *Diagnostics) []*SLO {
+func (set *opensloSet) resolve(diags *Diagnostics) []*SLO {
 	var out []*SLO
 	seen := map[Diagnostic]bool{}
-	for _, obj := range os.slos {
-		r := &opensloResolver{set: os}
+	for _, obj := range set.slos {
+		r := &opensloResolver{set: set}
 		slos := r.slo(obj)
 		for _, d := range r.diags {
 			if !seen[d] {
