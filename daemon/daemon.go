@@ -24,6 +24,7 @@ import (
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/datacheck"
+	"github.com/burnwatch/burnwatch/groups"
 	"github.com/burnwatch/burnwatch/internal/secret"
 	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
@@ -115,6 +116,9 @@ type Daemon struct {
 	secretsMu    sync.Mutex
 	secretValues map[string]bool
 
+	// groups expands grouped SLOs before each cycle.
+	groups groups.Expander
+
 	snapshot atomic.Pointer[web.Snapshot]
 	ready    atomic.Bool
 	// failedCycles counts the last cycles in a row in which every query
@@ -143,6 +147,7 @@ func New(opts Options) (*Daemon, error) {
 		redactor: secret.NewRedactor(), secretValues: map[string]bool{}}
 	d.redactSecrets(cfg)
 	d.log = slog.New(redactHandler{next: opts.Logger.Handler(), r: d.redactor})
+	d.groups.Logger = d.log
 	store, lease, err := openStorage(cfg, d)
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 		Auth:              webAuth(cfg),
 		Refresh:           time.Duration(cfg.EvaluationInterval),
 		Logger:            d.log,
-		Mount:             d.opts.Mount,
+		Mount:             d.mountGroups,
 	})
 	if err != nil {
 		return nil, err
@@ -51,6 +51,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	r.Get("/readyz", d.readyz)
 	r.Head("/readyz", d.readyz)
 	r.Method(http.MethodGet, "/api/v1/status", webAuth(cfg).Protect(http.HandlerFunc(d.status)))
+	r.Method(http.MethodGet, "/api/v1/groups", webAuth(cfg).Protect(http.HandlerFunc(d.groupsAPI)))
 	r.Mount("/", dash)
 	return r, nil
 }

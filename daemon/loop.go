@@ -86,6 +86,8 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 		}
 	}()
 	start := time.Now()
+	// Grouped SLOs become one SLO per group before the evaluator sees them.
+	slos = d.groups.Expand(ctx, q, slos, at)
 	res := ev.Evaluate(ctx, q, slos, at)
 	// The cycle's duration covers the alert lifecycle and the snapshot too:
 	// what delays an alert is everything a cycle does.

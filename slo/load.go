@@ -60,6 +60,7 @@ func Load(fsys fs.FS, paths ...string) (*Set, Diagnostics) {
 			l.loadDocument(f, doc)
 		}
 	}
+	l.set.SLOs = append(l.set.SLOs, l.openslo.resolve(&l.diags)...)
 	l.checkDuplicates()
 	slices.SortFunc(l.set.SLOs, func(a, b *SLO) int { return strings.Compare(a.ID, b.ID) })
 	l.diags.Sort()
@@ -75,6 +76,9 @@ type loader struct {
 	fsys  fs.FS
 	set   *Set
 	diags Diagnostics
+	// openslo gathers OpenSLO objects, which refer to each other across
+	// files, until every file is read.
+	openslo opensloSet
 }
 
 // specFiles lists the spec files at p: p itself, or the *.yaml and *.yml
@@ -199,8 +203,19 @@ func (l *loader) loadDocument(name string, doc *yaml.Node) {
 		fc.dec = newStrictDecoder("json", rep)
 		fc.sloth = true
 		slos = slothSLOs(fc, doc)
+	case apiVersion == OpenSLOVersion:
+		l.openslo.add(fc, doc, kind)
+	case apiVersion == PyrraAPIVersion && kind == PyrraKind:
+		fc.dec = newStrictDecoder("json", rep)
+		slos = pyrraSLOs(fc, doc)
+	case apiVersion == SlothK8sAPIVersion && kind == SlothK8sKind:
+		fc.dec = newStrictDecoder("json", rep)
+		fc.sloth = true
+		slos = slothK8sSLOs(fc, doc)
+	case strings.HasPrefix(apiVersion, "openslo/"):
+		rep.at(keyNode(doc, "apiVersion"), "OpenSLO %s is not supported: burnwatch reads %s", apiVersion, OpenSLOVersion)
 	case kind != "":
-		rep.at(doc, "unsupported document kind %q (apiVersion %q): burnwatch reads burnwatch/v1 and Sloth prometheus/v1 specs, and Sloth AlertWindows", kind, apiVersion)
+		rep.at(doc, "unsupported document kind %q (apiVersion %q): burnwatch reads burnwatch/v1, Sloth prometheus/v1 and %s %s, OpenSLO v1 and Pyrra %s %s specs, and Sloth AlertWindows", kind, apiVersion, SlothK8sAPIVersion, SlothK8sKind, PyrraAPIVersion, PyrraKind)
 	case version == "" && keyNode(doc, "groups") != doc:
 		rep.at(doc, "this is a Prometheus rule file, not an SLO spec: want version %s or %s", NativeVersion, prometheusv1.Version)
 	case version == "":

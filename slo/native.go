@@ -77,6 +77,7 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesCon
 		traces = fc.traceLink(s.Traces)
 	}
 	out.Traces = traces.resolve(out.SLI.Dialect)
+	out.GroupBy, out.MaxGroups = groupSpec(rep, dec, s, n)
 	if rep.within(n) {
 		return nil
 	}

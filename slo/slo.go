@@ -26,6 +26,14 @@ type SLO struct {
 	Alerting  Alerting
 	Traces    Traces
 	Owners    Owners
+	// GroupBy names the labels that split the SLO into one SLO per label
+	// value found in Prometheus (see ExpandGroup); empty for a plain SLO.
+	GroupBy []string
+	// MaxGroups bounds how many SLOs a grouped SLO expands to.
+	MaxGroups int
+	// Group is set on an SLO expanded from a grouped one: the grouped
+	// SLO's id and the label values this SLO stands for.
+	Group *GroupMember
 	// Source says where the SLO was declared.
 	Source Source
 }

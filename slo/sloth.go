@@ -13,10 +13,15 @@ import (
 func slothSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	var spec prometheusv1.Spec
 	fc.dec.decode(root, reflectValue(&spec))
-	rep, dec := fc.rep, fc.dec
-	if dec.exhausted() {
+	if fc.dec.exhausted() {
 		return nil
 	}
+	return slothSpecSLOs(fc, &spec, root)
+}
+
+// slothSpecSLOs converts a decoded prometheus/v1 spec; root is its node.
+func slothSpecSLOs(fc fileContext, spec *prometheusv1.Spec, root *yaml.Node) []*SLO {
+	rep, dec := fc.rep, fc.dec
 	if len(spec.SLOs) == 0 && len(rep.diags) == 0 {
 		rep.at(root, "no slos in this document")
 	}
@@ -27,7 +32,7 @@ func slothSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	}
 	var out []*SLO
 	for i := range spec.SLOs {
-		if s := fc.slothSLO(&spec, &spec.SLOs[i]); s != nil {
+		if s := fc.slothSLO(spec, &spec.SLOs[i]); s != nil {
 			out = append(out, s)
 		}
 	}

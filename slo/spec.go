@@ -31,6 +31,9 @@ type sloSpec struct {
 	SLI         sliSpec           `yaml:"sli"`
 	Alerting    alertingSpec      `yaml:"alerting"`
 	Traces      *tracesSpec       `yaml:"traces"`
+	// GroupBy splits the SLO into one SLO per value of these labels.
+	GroupBy   []string `yaml:"group_by"`
+	MaxGroups *int     `yaml:"max_groups"`
 }
 
 type sliSpec struct {

@@ -33,9 +33,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check SLO spec files and report every problem as path:line:col", runValidate},
+		{"convert", "print specs of any supported format (OpenSLO, Pyrra, Sloth) as burnwatch/v1", runConvert},
 		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
 		{"backtest", "replay the alert policies over history: the pages and tickets they would have raised", runBacktest},
 		{"diff", "compare two spec trees: the SLOs changed and the alerts they add or drop over history", runDiff},
+		{"rules", "write Prometheus recording and alerting rules for SLOs (Sloth's names), as a fallback", runRules},
 		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
 		{"demo", "see it work: synthetic incidents page, open a ticket and resolve, offline", runDemo},
 		{"version", "print the version, commit and Go version of this binary", runVersion},

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/groups"
 	"github.com/burnwatch/burnwatch/internal/osfs"
 	"github.com/burnwatch/burnwatch/prom"
 	"github.com/burnwatch/burnwatch/slo"
@@ -82,7 +84,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "burnwatch eval: %v\n", err)
 		return exitFailed
 	}
-	res := burnrate.NewEvaluator(burnrate.Options{Exact: true}).Evaluate(ctx, q, set.SLOs, at)
+	// Grouped SLOs are evaluated as one SLO per group, as the daemon does.
+	expander := groups.Expander{Logger: slog.New(slog.DiscardHandler)}
+	slos := expander.Expand(ctx, q, set.SLOs, at)
+	failedGroups := false
+	for _, g := range expander.Groups() {
+		if g.Err != nil {
+			fmt.Fprintf(stderr, "burnwatch eval: %v\n", g.Err)
+			failedGroups = true
+		}
+	}
+	res := burnrate.NewEvaluator(burnrate.Options{Exact: true}).Evaluate(ctx, q, slos, at)
 	report := burnrate.NewReport(res)
 	if *output == "json" {
 		enc := json.NewEncoder(stdout)
@@ -98,6 +110,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if s.State == burnrate.StateError {
 			return exitFailed
 		}
+	}
+	if failedGroups {
+		return exitFailed
 	}
 	return exitOK
 }
