@@ -60,6 +60,13 @@ func TestFromTheDistributionToTheSlowTraceInChromium(t *testing.T) {
 					t.Errorf("exemplar %d: linked is not the same as above the threshold", i)
 				}
 			}
+			// A point to tap, and ticks to read, on a phone too.
+			if w := evaluate[float64](t, ctx, `document.querySelector('#chart-distribution a circle').getBoundingClientRect().width`); w < 8 {
+				t.Errorf("a linked exemplar is %.1fpx wide on screen", w)
+			}
+			if px := evaluate[float64](t, ctx, `(() => { const s = document.querySelector('#chart-distribution'); return parseFloat(getComputedStyle(s.querySelector('text.tick')).fontSize) * s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()`); px < 8 {
+				t.Errorf("the heatmap's tick labels are %.1fpx on screen", px)
+			}
 			checkNoScriptRan(t, ctx, "SLO page")
 			screenshot(t, ctx, artifacts, fmt.Sprintf("distribution-%d.png", width))
 

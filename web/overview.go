@@ -50,7 +50,7 @@ func (f filter) keeps(st *burnrate.Status) bool {
 // Active reports whether the filter drops anything.
 func (f filter) Active() bool { return f.Team != "" || f.Service != "" }
 
-// group is a team's or service's SLOs, worst budget first.
+// group is a team's or service's SLOs, the most urgent first.
 type group struct {
 	Title, Kind string
 	// Link filters the overview down to the group.
