@@ -37,9 +37,10 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	}
 	checkLabels(rep, dec.node(&spec.Labels), spec.Labels)
 	fileTraces := fc.traceLink(spec.Traces)
+	corrections := &fileCorrections{list: fc.corrections(spec.Corrections, true), reported: map[[2]*yaml.Node]bool{}}
 	var out []*SLO
 	for i := range spec.SLOs {
-		if s := fc.nativeSLO(&spec, &spec.SLOs[i], fileTraces); s != nil {
+		if s := fc.nativeSLO(&spec, &spec.SLOs[i], fileTraces, corrections); s != nil {
 			out = append(out, s)
 		}
 	}
@@ -48,7 +49,7 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 
 // nativeSLO converts and validates one SLO of a native file; it returns nil
 // when the SLO has errors, which are reported.
-func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesConfig) *SLO {
+func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesConfig, corrections *fileCorrections) *SLO {
 	rep, dec := fc.rep, fc.dec
 	n := dec.node(s)
 	checkName(rep, dec.node(&s.Name), n, "name", s.Name)
@@ -77,6 +78,7 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesCon
 		traces = fc.traceLink(s.Traces)
 	}
 	out.Traces = traces.resolve(out.SLI.Dialect)
+	fc.applyCorrections(corrections, s.Corrections, out)
 	if rep.within(n) {
 		return nil
 	}

@@ -26,6 +26,8 @@ type SLO struct {
 	Alerting  Alerting
 	Traces    Traces
 	Owners    Owners
+	// Corrections are the spans whose events the SLO does not count.
+	Corrections Corrections
 	// Source says where the SLO was declared.
 	Source Source
 }

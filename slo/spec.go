@@ -12,7 +12,9 @@ type fileSpec struct {
 	Owners  ownersSpec        `yaml:"owners"`
 	Labels  map[string]string `yaml:"labels"`
 	Traces  *tracesSpec       `yaml:"traces"`
-	SLOs    []sloSpec         `yaml:"slos"`
+	// Corrections apply to the file's SLOs that their match selects.
+	Corrections []correctionSpec `yaml:"corrections"`
+	SLOs        []sloSpec        `yaml:"slos"`
 }
 
 type ownersSpec struct {
@@ -31,6 +33,7 @@ type sloSpec struct {
 	SLI         sliSpec           `yaml:"sli"`
 	Alerting    alertingSpec      `yaml:"alerting"`
 	Traces      *tracesSpec       `yaml:"traces"`
+	Corrections []correctionSpec  `yaml:"corrections"`
 }
 
 type sliSpec struct {
