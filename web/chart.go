@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 // Charts are laid out here, in Go, and drawn by the templates in
@@ -70,6 +71,8 @@ type lineChart struct {
 	NowX float64
 	// Empty is a message drawn instead of lines when there are none.
 	Empty string
+	// Bands shade the corrected spans (corrections.go).
+	Bands []chartBand
 }
 
 // chartSeries is one line to draw.
@@ -94,6 +97,8 @@ type chartSpec struct {
 	yMin, yMax float64
 	yLabel     string
 	yFormat    func(float64) string
+	// corrections are shaded as bands, with their reasons.
+	corrections []slo.Interval
 }
 
 const (
@@ -117,6 +122,9 @@ func newLineChart(sp chartSpec) lineChart {
 	}
 	for _, r := range sp.rules {
 		keys = append(keys, legendItem{Class: r.class, Label: r.label, Kind: "dash"})
+	}
+	if len(sp.corrections) > 0 {
+		keys = append(keys, legendItem{Class: "correction", Label: "corrected (not counted)", Kind: "span"})
 	}
 	var top float64
 	c.Legend, top = layoutLegend(keys, marginLeft, chartWidth-marginRight)
@@ -146,6 +154,7 @@ func newLineChart(sp chartSpec) lineChart {
 	}
 	x := func(t time.Time) float64 { return round1(c.Plot.X + float64(t.Sub(sp.from))/float64(span)*c.Plot.W) }
 	c.XTicks = timeTicks(sp.from, sp.to, x)
+	c.Bands = correctionBands(sp.corrections, sp.from, span, c.Plot)
 	if sp.now.After(sp.from) && sp.now.Before(sp.to) {
 		c.NowX = x(sp.now)
 	}

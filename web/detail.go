@@ -174,6 +174,7 @@ func historyCharts(sl *slo.SLO, h *burnrate.SLOHistory) (budget, burnChart, rati
 		series: []chartSeries{{label: "budget remaining", class: "s0", points: h.BudgetRemaining}},
 		rules:  []chartRule{{label: "budget spent (0%)", class: "zero", value: 0}},
 		yMin:   0, yMax: 1, yLabel: "budget left", yFormat: tickPercent,
+		corrections: h.Corrections,
 	})
 	var burns []chartSeries
 	var rules []chartRule
@@ -187,6 +188,7 @@ func historyCharts(sl *slo.SLO, h *burnrate.SLOHistory) (budget, burnChart, rati
 		desc: "Burn rate over each page rule's long window; a rule fires when its long and short windows both exceed its threshold.",
 		from: h.From, to: h.To, now: h.At, series: burns, rules: rules,
 		yMin: 0, yMax: 1, yLabel: "burn rate", yFormat: burn,
+		corrections: h.Corrections,
 	})
 	r := newLineChart(chartSpec{
 		id: "chart-error-ratio", title: "Error ratio per " + span(h.Step),
@@ -195,6 +197,7 @@ func historyCharts(sl *slo.SLO, h *burnrate.SLOHistory) (budget, burnChart, rati
 		series: []chartSeries{{label: "error ratio per " + span(h.Step), class: "s2", points: h.ErrorRatio}},
 		rules:  []chartRule{{label: "allowed by the objective: " + errorRatio(sl.ErrorBudget()), class: "one", value: sl.ErrorBudget()}},
 		yMin:   0, yMax: 0, yLabel: "error ratio", yFormat: tickPercent,
+		corrections: h.Corrections,
 	})
 	return &b, &br, &r
 }
