@@ -52,6 +52,7 @@ func status(sp *sloPlan, ans *answers, corr *correctionTerms, at time.Time) Stat
 	if rate := shortestPageBurn(st); !math.IsNaN(rate) {
 		st.Budget.ExhaustedIn, st.Budget.Exhausts = TimeToExhaustion(st.Budget.Remaining, rate, s.Period.Nominal())
 	}
+	st.Exhaustion = exhaustion(&st)
 	missing := noDataWindows(st)
 	switch {
 	case math.IsNaN(periodStatus.ErrorRatio) && periodStatus.Corrected < period && (sp.ratio != nil || !(periodStatus.Valid > 0)):

@@ -35,6 +35,8 @@ type Status struct {
 	Budget  Budget
 	// Alerts are the policy's rules, each with whether it holds now.
 	Alerts []AlertStatus
+	// Exhaustion is the budget-exhaustion alert, when the spec asks for one.
+	Exhaustion *ExhaustionStatus
 }
 
 // WindowStatus is the SLI over one window.

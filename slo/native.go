@@ -327,6 +327,8 @@ func (fc fileContext) alerting(a *alertingSpec, s *SLO) Alerting {
 		}
 	}
 	period := s.Period.Nominal()
+	out.Exhaustion = fc.exhaustion(a.Exhaustion, period)
+	out.BudgetSpent = fc.budgetSpent(a.BudgetSpent)
 	switch {
 	case len(a.Windows) > 0 && a.WindowsFile != "":
 		rep.at(dec.node(&a.WindowsFile), "set windows or windows_file, not both")

@@ -141,6 +141,11 @@ type Alerting struct {
 	// MinValidEvents is the low-traffic guard: with fewer valid events than
 	// this in an alert's long window, the alert does not fire.
 	MinValidEvents float64
+	// Exhaustion, when set, alerts on a budget that will soon be spent.
+	Exhaustion *Exhaustion
+	// BudgetSpent, when set, notifies once per period that the budget is
+	// spent.
+	BudgetSpent *BudgetSpent
 }
 
 // Tier is the configuration of one alert tier.

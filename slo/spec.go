@@ -83,6 +83,8 @@ type alertingSpec struct {
 	Annotations    map[string]string `yaml:"annotations"`
 	RunbookURL     string            `yaml:"runbook_url"`
 	MinValidEvents *float64          `yaml:"min_valid_events"`
+	Exhaustion     *exhaustionSpec   `yaml:"exhaustion"`
+	BudgetSpent    *budgetSpentSpec  `yaml:"budget_spent"`
 }
 
 type tierSpec struct {
