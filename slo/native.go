@@ -38,9 +38,13 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	checkLabels(rep, dec.node(&spec.Labels), spec.Labels)
 	fileTraces := fc.traceLink(spec.Traces)
 	corrections := &fileCorrections{list: fc.corrections(spec.Corrections, true), reported: map[[2]*yaml.Node]bool{}}
+	fileGate := fc.gate(spec.Gate)
 	var out []*SLO
 	for i := range spec.SLOs {
 		if s := fc.nativeSLO(&spec, &spec.SLOs[i], fileTraces, corrections); s != nil {
+			if s.Gate == nil {
+				s.Gate = fileGate
+			}
 			out = append(out, s)
 		}
 	}
@@ -79,6 +83,7 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesCon
 	}
 	out.Traces = traces.resolve(out.SLI.Dialect)
 	fc.applyCorrections(corrections, s.Corrections, out)
+	out.Gate = fc.gate(s.Gate)
 	if rep.within(n) {
 		return nil
 	}

@@ -28,6 +28,9 @@ type SLO struct {
 	Owners    Owners
 	// Corrections are the spans whose events the SLO does not count.
 	Corrections Corrections
+	// Gate is the SLO's deploy-gate policy (its own, else its file's); nil
+	// when it has none.
+	Gate *Gate
 	// Source says where the SLO was declared.
 	Source Source
 }

@@ -14,7 +14,9 @@ type fileSpec struct {
 	Traces  *tracesSpec       `yaml:"traces"`
 	// Corrections apply to the file's SLOs that their match selects.
 	Corrections []correctionSpec `yaml:"corrections"`
-	SLOs        []sloSpec        `yaml:"slos"`
+	// Gate is the deploy-gate policy of the file's SLOs that set none.
+	Gate *gateSpec `yaml:"gate"`
+	SLOs []sloSpec `yaml:"slos"`
 }
 
 type ownersSpec struct {
@@ -34,6 +36,7 @@ type sloSpec struct {
 	Alerting    alertingSpec      `yaml:"alerting"`
 	Traces      *tracesSpec       `yaml:"traces"`
 	Corrections []correctionSpec  `yaml:"corrections"`
+	Gate        *gateSpec         `yaml:"gate"`
 }
 
 type sliSpec struct {
