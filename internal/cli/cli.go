@@ -35,6 +35,7 @@ func commands() []command {
 		{"validate", "check SLO spec files and report every problem as path:line:col", runValidate},
 		{"eval", "evaluate every SLO once against a Prometheus API and print the numbers", runEval},
 		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
+		{"gate", "ask the deploy gate whether a service may deploy now: exit 0 allow, 1 deny", runGate},
 		{"demo", "see it work: synthetic incidents page, open a ticket and resolve, offline", runDemo},
 		{"version", "print the version, commit and Go version of this binary", runVersion},
 	}
