@@ -301,9 +301,9 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 		known(path+".receivers", r.Receivers)
 		for j, k := range r.Match.Kinds {
 			switch alerting.Kind(k) {
-			case alerting.KindBurn, alerting.KindNoData, alerting.KindEvaluationFailing, alerting.KindExhaustion, alerting.KindBudgetSpent:
+			case alerting.KindBurn, alerting.KindNoData, alerting.KindEvaluationFailing, alerting.KindExhaustion, alerting.KindBudgetSpent, alerting.KindReport:
 			default:
-				fail(fmt.Sprintf("%s.match.kinds[%d]", path, j), "unknown kind %q (want burn, no_data, evaluation_failing, budget_exhaustion or budget_spent)", k)
+				fail(fmt.Sprintf("%s.match.kinds[%d]", path, j), "unknown kind %q (want burn, no_data, evaluation_failing, budget_exhaustion, budget_spent or report)", k)
 			}
 		}
 	}

@@ -48,6 +48,9 @@ func section(s string) block { return block{Type: "section", Text: new(mrkdwn(s)
 
 // render builds the message for n.
 func render(cfg Config, n *alerting.Notification) message {
+	if n.Kind == alerting.KindReport && n.Report != nil {
+		return renderReport(cfg, n)
+	}
 	header := headerText(n)
 	m := message{
 		Channel:   cfg.Channel,
