@@ -16,7 +16,7 @@ func renderReport(cfg Config, n *alerting.Notification) message {
 	d := n.Report
 	title := d.Title()
 	m := message{Channel: cfg.Channel, Username: cfg.Username, IconEmoji: cfg.IconEmoji,
-		Text: truncate(escape("📊 "+title), maxFallback),
+		Text:   truncate(escape("📊 "+title), maxFallback),
 		Blocks: []block{{Type: "header", Text: &textObject{Type: "plain_text", Text: truncatePlain("📊 "+title, maxHeader), Emoji: true}}}}
 	add := func(b block) {
 		if len(m.Blocks) < maxBlocks {
