@@ -14,6 +14,7 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/internal/secret"
+	"github.com/burnwatch/burnwatch/reports"
 )
 
 // Config is burnwatch.yaml. Relative paths in it are relative to the file.
@@ -30,6 +31,7 @@ type Config struct {
 	DefaultReceivers   []string         `yaml:"default_receivers"`
 	Web                WebConfig        `yaml:"web"`
 	Heartbeat          HeartbeatConfig  `yaml:"heartbeat"`
+	Reports            ReportsConfig    `yaml:"reports"`
 	Store              StoreConfig      `yaml:"store"`
 
 	// path is the file the config was read from.
@@ -239,6 +241,11 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 		}
 		if ba := c.Prometheus.BasicAuth; ba != nil {
 			resolve("prometheus.basic_auth.password", &ba.Password)
+		}
+	}
+	for i, p := range c.Reports.Periods {
+		if p != reports.Week && p != reports.Month {
+			fail(fmt.Sprintf("reports.periods[%d]", i), "%q is neither week nor month", p)
 		}
 	}
 	if len(c.Specs) == 0 && !broken["specs"] {

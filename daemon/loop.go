@@ -87,6 +87,7 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	snap := &web.Snapshot{At: at, Statuses: slices.Clone(res.Statuses), Incidents: incidents}
 	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)
+	d.sendReports(ctx, snap)
 	if res.Queries > 0 && res.QueryErrors == res.Queries {
 		d.failedCycles.Add(1)
 	} else {
