@@ -98,7 +98,7 @@ func New(ctx context.Context, opts Options) (_ *Demo, err error) {
 	}
 	d.listener = ln
 	d.url = url
-	config, err := writeConfig(d.dir, ln.Addr().String(), url)
+	config, err := writeConfig(d.dir, ln.Addr().String(), url, specPatches(d.script, d.start))
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
