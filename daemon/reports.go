@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -47,45 +49,74 @@ func (r *reportsSent) add(key string) {
 // snapshot is what it reports from.
 func (d *Daemon) sendReports(ctx context.Context, snap *web.Snapshot) {
 	d.mu.Lock()
-	periods, external, q, slos, manager := d.cfg.Reports.Periods, d.cfg.ExternalURL, d.querier, d.slos, d.manager
+	periods := d.cfg.Reports.Periods
 	d.mu.Unlock()
-	if len(periods) == 0 || !d.leading.Load() || manager == nil {
-		return
-	}
 	for _, period := range periods {
-		from, to, err := reports.LastComplete(period, snap.At)
+		_, to, err := reports.LastComplete(period, snap.At)
 		if err != nil || snap.At.Sub(to) >= reports.SendWithin {
 			continue
 		}
-		for _, team := range teams(slos) {
-			key := alerting.ReportKey(team, period, from)
-			if d.reportsSent.has(key) {
-				continue
-			}
-			incidents, err := manager.Incidents(from, 1000)
-			if err != nil {
-				d.log.Error("read incidents for a report; trying again next cycle", "team", team, "period", period, "err", err)
-				continue
-			}
-			dg, ok, err := reports.Build(ctx, reports.Input{Team: team, Period: period, At: snap.At, Statuses: snap.Statuses,
-				Incidents: incidents, Querier: q, URL: strings.TrimSuffix(external, "/") + web.ReportPath(team, period)})
-			if err != nil {
-				d.log.Error("build a report; trying again next cycle", "team", team, "period", period, "err", d.redactor.Redact(err.Error()))
-				continue
-			}
-			if !ok {
-				continue
-			}
-			queued, err := manager.QueueReport(dg, snap.At)
-			if err != nil {
-				d.log.Error("queue a report; trying again next cycle", "team", team, "period", period, "err", err)
-				continue
-			}
-			if queued {
-				d.log.Info("report queued", "team", team, "period", period, "from", from.Format(time.DateOnly))
-			}
-			d.reportsSent.add(key)
+		d.queueReports(ctx, snap, period)
+	}
+}
+
+// SendReports queues each team's report of the last complete period
+// (reports.Week or reports.Month) now, from the latest evaluation, however
+// long ago the period ended and whatever reports.periods says; a period's
+// report is still queued once. The demo sends its weekly report with it.
+func (d *Daemon) SendReports(ctx context.Context, period string) error {
+	snap := d.snapshot.Load()
+	if snap == nil {
+		return errors.New("send reports: no evaluation yet")
+	}
+	if _, _, err := reports.LastComplete(period, snap.At); err != nil {
+		return fmt.Errorf("send reports: %w", err)
+	}
+	d.queueReports(ctx, snap, period)
+	return nil
+}
+
+// queueReports builds and queues each team's report of the last complete
+// period, on the leader, skipping those this process queued already.
+func (d *Daemon) queueReports(ctx context.Context, snap *web.Snapshot, period string) {
+	d.mu.Lock()
+	external, q, slos, manager := d.cfg.ExternalURL, d.querier, d.slos, d.manager
+	d.mu.Unlock()
+	if !d.leading.Load() || manager == nil {
+		return
+	}
+	from, _, err := reports.LastComplete(period, snap.At)
+	if err != nil {
+		return
+	}
+	for _, team := range teams(slos) {
+		key := alerting.ReportKey(team, period, from)
+		if d.reportsSent.has(key) {
+			continue
 		}
+		incidents, err := manager.Incidents(from, 1000)
+		if err != nil {
+			d.log.Error("read incidents for a report; trying again next cycle", "team", team, "period", period, "err", err)
+			continue
+		}
+		dg, ok, err := reports.Build(ctx, reports.Input{Team: team, Period: period, At: snap.At, Statuses: snap.Statuses,
+			Incidents: incidents, Querier: q, URL: strings.TrimSuffix(external, "/") + web.ReportPath(team, period)})
+		if err != nil {
+			d.log.Error("build a report; trying again next cycle", "team", team, "period", period, "err", d.redactor.Redact(err.Error()))
+			continue
+		}
+		if !ok {
+			continue
+		}
+		queued, err := manager.QueueReport(dg, snap.At)
+		if err != nil {
+			d.log.Error("queue a report; trying again next cycle", "team", team, "period", period, "err", err)
+			continue
+		}
+		if queued {
+			d.log.Info("report queued", "team", team, "period", period, "from", from.Format(time.DateOnly))
+		}
+		d.reportsSent.add(key)
 	}
 }
 

@@ -2,9 +2,12 @@ package demo
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/burnwatch/burnwatch/reports"
 )
 
 // The demo's budget features, added to the example specs as they are
@@ -54,4 +57,23 @@ func (s Script) correctedEpisode() (Episode, bool) {
 		}
 	}
 	return Episode{}, false
+}
+
+// weeklyReport sends each team's report of last week to the inbox once the
+// first evaluation has run, whatever the day: a real daemon sends it in the
+// first day of the week (reports.periods in the config).
+func (d *Demo) weeklyReport(ctx context.Context) {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := d.daemon.SendReports(ctx, reports.Week)
+		if err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

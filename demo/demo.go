@@ -167,6 +167,7 @@ func (d *Demo) Run(ctx context.Context) error {
 	if !d.opts.Simulated {
 		wg.Go(func() { d.live(ctx) })
 	}
+	wg.Go(func() { d.weeklyReport(ctx) })
 	d.ran = true
 	err := d.daemon.Run(ctx)
 	cancel()

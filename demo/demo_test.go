@@ -114,11 +114,34 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 			t.Errorf("%s %s %s at %s, want %s", want.Severity, want.SLO, want.Status, Offset(at), Offset(want.At))
 		}
 	}
-	if n := len(d.Inbox().Notifications()); n != len(script.Expect) {
+	// Each team's weekly report reaches the inbox too, once.
+	ctxReport, cancelReport := context.WithTimeout(ctx, 20*time.Second)
+	defer cancelReport()
+	report, err := d.Inbox().Wait(ctxReport, func(n *alerting.Notification) bool {
+		return n.Kind == alerting.KindReport && n.Report != nil && n.Report.Team == "checkout"
+	})
+	if err != nil {
+		t.Fatalf("no weekly report for checkout in the inbox: %v", err)
+	}
+	if r := report.Notification.Report; r.Period != "week" || len(r.SLOs) != 2 || !strings.Contains(report.Slack, "Attainment against the objective") {
+		t.Errorf("checkout's report: %+v\n%s", r, report.Slack)
+	}
+	var alerts, reports int
+	for _, n := range d.Inbox().Notifications() {
+		if n.Notification.Kind == alerting.KindReport {
+			reports++
+		} else {
+			alerts++
+		}
+	}
+	if teams := 4; reports != teams {
+		t.Errorf("%d reports in the inbox, want one per team (%d)", reports, teams)
+	}
+	if alerts != len(script.Expect) {
 		for _, n := range d.Inbox().Notifications() {
 			t.Logf("got %s %s %s at %s", n.Notification.Severity, n.Notification.SLO.ID, n.Notification.Status, Offset(n.Notification.EvaluatedAt.Sub(start)))
 		}
-		t.Errorf("%d notifications, want %d", n, len(script.Expect))
+		t.Errorf("%d notifications, want %d", alerts, len(script.Expect))
 	}
 
 	inbox := get(t, d.InboxURL(), http.StatusOK)
