@@ -46,6 +46,9 @@ type WindowReport struct {
 	// CoveredSeconds is how much of the window the data spans (less than
 	// the window on a young Prometheus); null when not known.
 	CoveredSeconds Number `json:"covered_seconds"`
+	// CorrectedSeconds is how much of the window the SLO's corrections
+	// cover: their events are not counted. Absent when none does.
+	CorrectedSeconds float64 `json:"corrected_seconds,omitempty"`
 }
 
 // BudgetReport is the error budget over the period.
@@ -121,7 +124,7 @@ func NewSLOReport(st *Status) SLOReport {
 	for _, w := range st.Windows {
 		out.Windows[FormatWindow(w.Window)] = WindowReport{
 			Good: Number(w.Good), Valid: Number(w.Valid), ErrorRatio: Number(w.ErrorRatio), BurnRate: Number(w.BurnRate),
-			NoData: w.NoData, CoveredSeconds: coveredSeconds(w.Covered),
+			NoData: w.NoData, CoveredSeconds: coveredSeconds(w.Covered), CorrectedSeconds: w.Corrected.Seconds(),
 		}
 	}
 	b := st.Budget
