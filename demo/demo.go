@@ -271,8 +271,14 @@ func (d *Demo) WriteIntro(w io.Writer) {
 synthetic span metrics for the example SLOs in specs/ (30 days of history,
 backfilled in %s). Nothing is sent anywhere: notifications land in the inbox.
 
-  dashboard  %s/
-  inbox      %s   (the Slack and PagerDuty messages that would have gone out)
+  dashboard  %[2]s/
+  inbox      %[3]s   (the Slack and PagerDuty messages that would have gone out)
+  gate       %[2]s/api/v1/gate?service=checkout   (denied while checkout pages)
+  report     %[2]s/reports/checkout   (last week's; each team's is in the inbox)
+
+The backfilled checkout incident lies inside a correction (the card
+gateway's announced maintenance): it spends no budget, and the checkout
+charts shade it.
 
 `, d.started.Round(100*time.Millisecond), d.url, d.InboxURL())
 	d.script.WriteSchedule(w, d.start)
