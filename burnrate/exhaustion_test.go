@@ -41,6 +41,9 @@ func TestExhaustionFiresWhenTheBudgetRunsOutSoonerThanItsThreshold(t *testing.T)
 			if tt.wantFiring && (ex.BurnRate < 9 || ex.BurnRate > 11 || ex.In > 3*24*time.Hour) {
 				t.Errorf("burn rate %.2f, exhausted in %s; want about 10 and under 3 days", ex.BurnRate, ex.In)
 			}
+			if rep := burnrate.NewSLOReport(&st).Exhaustion; rep == nil || rep.Firing != tt.wantFiring || rep.Window != "6h" || rep.WithinSeconds != 7*24*3600 {
+				t.Errorf("the report's exhaustion %+v does not say what the status says", rep)
+			}
 		})
 	}
 }

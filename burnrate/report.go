@@ -33,6 +33,21 @@ type SLOReport struct {
 	Alerts  []AlertReport           `json:"alerts"`
 	// Firing is the most severe firing tier: "page", "ticket" or "".
 	Firing string `json:"firing"`
+	// Exhaustion is the budget-exhaustion alert, when the spec asks for one.
+	Exhaustion *ExhaustionReport `json:"exhaustion,omitempty"`
+}
+
+// ExhaustionReport is the budget-exhaustion alert: the budget left, at the
+// burn rate over Window, lasts ExhaustedInSeconds (null when not being
+// spent); it fires under WithinSeconds.
+type ExhaustionReport struct {
+	Window             string  `json:"window"`
+	WithinSeconds      float64 `json:"within_seconds"`
+	Severity           string  `json:"severity"`
+	BurnRate           Number  `json:"burn_rate"`
+	ExhaustedInSeconds Number  `json:"exhausted_in_seconds"`
+	Firing             bool    `json:"firing"`
+	Held               bool    `json:"held_low_traffic,omitempty"`
 }
 
 // WindowReport is the SLI over one window.
@@ -138,6 +153,13 @@ func NewSLOReport(st *Status) SLOReport {
 	}
 	if b.Exhausts {
 		out.Budget.ExhaustedInSeconds = Number(b.ExhaustedIn.Seconds())
+	}
+	if ex := st.Exhaustion; ex != nil {
+		out.Exhaustion = &ExhaustionReport{Window: FormatWindow(ex.Window), WithinSeconds: ex.Within.Seconds(), Severity: string(ex.Severity),
+			BurnRate: Number(ex.BurnRate), ExhaustedInSeconds: Number(math.NaN()), Firing: ex.Firing, Held: ex.Held}
+		if ex.Exhausts {
+			out.Exhaustion.ExhaustedInSeconds = Number(ex.In.Seconds())
+		}
 	}
 	for _, a := range st.Alerts {
 		out.Alerts = append(out.Alerts, AlertReport{
