@@ -137,6 +137,8 @@ func budgetLeft(st *burnrate.Status) string {
 func summary(inc *Incident, s *slo.SLO, st *burnrate.Status, status Status) string {
 	left := budgetLeft(st)
 	switch {
+	case (inc.Kind == KindExhaustion || inc.Kind == KindBudgetSpent) && !(status == Resolved && inc.EndReason == EndSLORemoved):
+		return budgetSummary(inc, s, st, status)
 	case inc.Kind == KindNoData && status == Resolved:
 		return fmt.Sprintf("%s has data again", s.ID)
 	case inc.Kind == KindNoData:

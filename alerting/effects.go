@@ -181,7 +181,9 @@ func (c *cycleEffects) sloOf(inc *Incident) *slo.SLO {
 // resends, and records on each new incident where its trigger went.
 func (m *Manager) route(c *cycleEffects, next *state, changes []transition) {
 	for _, t := range changes {
-		m.queue(c, t.incident, t.status, t.repeat, nil)
+		if !t.silent {
+			m.queue(c, t.incident, t.status, t.repeat, nil)
+		}
 	}
 	m.resends(c, *next, changes)
 	for k, inc := range next.open {

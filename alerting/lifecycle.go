@@ -63,6 +63,9 @@ type transition struct {
 	incident Incident
 	status   Status
 	repeat   bool
+	// silent changes the incident without a notification (a budget-spent
+	// incident closed by a new period).
+	silent bool
 }
 
 // step moves every incident along for one evaluation at now. An SLO that
@@ -92,6 +95,8 @@ func step(prev state, statuses []burnrate.Status, p policy, now time.Time) (stat
 				out = append(out, resolve(&next, inc, EndRecovered, now))
 			}
 			out = append(out, burn(&next, st, p, now)...)
+			out = append(out, exhaust(&next, st, p, now)...)
+			out = append(out, spend(&next, st, now)...)
 		}
 	}
 	out = append(out, removeGone(&next, now)...)

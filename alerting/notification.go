@@ -110,6 +110,8 @@ type Notification struct {
 	// TracesNote says why Traces is empty (or short) when it is: "no
 	// exemplar above 2s in Prometheus yet; the Collector flushes every 60s".
 	TracesNote string `json:"traces_note,omitempty"`
+	// Report is a report notification's digest (Kind is KindReport).
+	Report *Digest `json:"report,omitempty"`
 }
 
 // SLOInfo identifies the SLO a notification is about.

@@ -11,7 +11,7 @@ import (
 )
 
 // status computes one SLO's status from the answers of a cycle.
-func status(sp *sloPlan, ans *answers, at time.Time) Status {
+func status(sp *sloPlan, ans *answers, corr *correctionTerms, at time.Time) Status {
 	s := sp.slo
 	st := Status{SLO: s, At: at, State: StateOK}
 	for _, r := range sp.refs() {
@@ -20,13 +20,17 @@ func status(sp *sloPlan, ans *answers, at time.Time) Status {
 			return st
 		}
 	}
+	if err := corr.err(sp); err != nil {
+		st.State, st.Reason = StateError, err.Error()
+		return st
+	}
 	budget := s.ErrorBudget()
 	period := sp.windows[len(sp.windows)-1]
 	for _, w := range sp.windows[:len(sp.windows)-1] {
-		ws := windowStatus(sp, ans, w, budget)
+		ws := windowStatus(sp, ans, corr, w, budget)
 		st.Windows = append(st.Windows, ws)
 	}
-	periodStatus := windowStatus(sp, ans, period, budget)
+	periodStatus := windowStatus(sp, ans, corr, period, budget)
 	start, end := s.Period.Bounds(at)
 	st.Budget = Budget{PeriodStart: start, PeriodEnd: end, ErrorRatio: periodStatus.ErrorRatio}
 	st.Budget.Remaining = BudgetRemaining(periodStatus.ErrorRatio, budget)
@@ -49,9 +53,10 @@ func status(sp *sloPlan, ans *answers, at time.Time) Status {
 	if rate := shortestPageBurn(st); !math.IsNaN(rate) {
 		st.Budget.ExhaustedIn, st.Budget.Exhausts = TimeToExhaustion(st.Budget.Remaining, rate, s.Period.Nominal())
 	}
+	st.Exhaustion = exhaustion(&st)
 	missing := noDataWindows(st)
 	switch {
-	case math.IsNaN(periodStatus.ErrorRatio) && (sp.ratio != nil || !(periodStatus.Valid > 0)):
+	case math.IsNaN(periodStatus.ErrorRatio) && periodStatus.Corrected < period && (sp.ratio != nil || !(periodStatus.Valid > 0)):
 		st.State, st.Reason = StateNoData, noDataReason(s, period, start)
 	case len(missing) > 0:
 		st.State, st.Reason = StateNoData, missingSeriesReason(sp, missing)
@@ -104,13 +109,18 @@ func missingSeriesReason(sp *sloPlan, windows []time.Duration) string {
 		strings.Join(names, ", "), noun, query)
 }
 
-// windowStatus reads an SLO's numbers over one window.
-func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) WindowStatus {
-	ws := WindowStatus{Window: w, Good: math.NaN(), Valid: math.NaN(), ErrorRatio: math.NaN()}
+// windowStatus reads an SLO's numbers over one window, without the events
+// inside its corrections.
+func windowStatus(sp *sloPlan, ans *answers, corr *correctionTerms, w time.Duration, budget float64) WindowStatus {
+	cw := corr.window(sp, w)
+	if cw != nil && cw.full {
+		return correctedStatus(sp, w)
+	}
+	ws := WindowStatus{Window: w, Good: math.NaN(), Valid: math.NaN(), ErrorRatio: math.NaN(), Corrected: cw.correctedLength()}
 	// read is a number an SLO reads; NaN (0/0) counts as no answer.
 	read := func(r *ref) (float64, bool) {
 		v, ok := ans.values[r.src][w][r.key]
-		return v, ok && !math.IsNaN(v)
+		return corr.subtract(cw, r, v), ok && !math.IsNaN(v)
 	}
 	switch {
 	case sp.ratio != nil:

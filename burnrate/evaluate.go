@@ -80,6 +80,10 @@ type Evaluator struct {
 	// runs.
 	blockedMu sync.Mutex
 	blocked   map[string]string
+
+	// settledTerms are the corrections' terms over spans that will not
+	// change any more, kept between cycles (corrections.go).
+	settledTerms map[termKey]map[string]float64
 }
 
 // SetBlocked sets the SLOs that are not evaluated, by id, each with the
@@ -194,7 +198,10 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 		}
 	}
 	jobs = append(jobs, e.historyJobs(ctx, cq, p, at)...)
+	corrections, correctionJobs := e.correctionJobs(ctx, cq, p, at)
+	jobs = append(jobs, correctionJobs...)
 	runAll(jobs, e.opts.Parallelism)
+	e.keepTerms(corrections, at)
 	for id := range e.tiles {
 		if !live[id] {
 			delete(e.tiles, id) // no SLO reads it any more
@@ -203,7 +210,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 	e.history.keep(p.sources)
 	bySLO := make(map[*slo.SLO]Status, len(slos))
 	for _, sp := range p.slos {
-		st := status(sp, ans, at)
+		st := status(sp, ans, corrections, at)
 		if st.State != StateError && bucketMissing(sp, ans) {
 			// Like a failed query: no numbers, no alerts.
 			st = Status{SLO: sp.slo, At: at, State: StateError, Reason: missingBucket(ctx, cq, sp.slo, at).Error()}

@@ -71,6 +71,10 @@ type SLOHistory struct {
 	// after it are over that span only (a young Prometheus). Zero when no
 	// step has events.
 	DataSince time.Time
+	// Corrections are the corrected spans between From and At, with their
+	// reasons: their events are left out of every series above, and a
+	// chart shades them.
+	Corrections []slo.Interval
 }
 
 // History computes an SLO's history at `at` from range queries to q.
@@ -110,6 +114,9 @@ func history(ctx context.Context, q Querier, s *slo.SLO, at time.Time, opts Hist
 	if err != nil {
 		return nil, err
 	}
+	if err := tr.correctTiles(ctx, ratio, bad, valid, start); err != nil {
+		return nil, err
+	}
 	budget := s.ErrorBudget()
 	for k := charted - 1; k >= 0; k-- {
 		h.ErrorRatio = append(h.ErrorRatio, Point{At: tr.end(k), Value: ratio[k]})
@@ -135,6 +142,9 @@ func history(ctx context.Context, q Querier, s *slo.SLO, at time.Time, opts Hist
 		}
 	}
 	if h.BurnRates, err = tr.burnRates(ctx, charted); err != nil {
+		return nil, err
+	}
+	if err := tr.correctBurnRates(ctx, h.BurnRates); err != nil {
 		return nil, err
 	}
 	return h, nil

@@ -33,6 +33,21 @@ type SLOReport struct {
 	Alerts  []AlertReport           `json:"alerts"`
 	// Firing is the most severe firing tier: "page", "ticket" or "".
 	Firing string `json:"firing"`
+	// Exhaustion is the budget-exhaustion alert, when the spec asks for one.
+	Exhaustion *ExhaustionReport `json:"exhaustion,omitempty"`
+}
+
+// ExhaustionReport is the budget-exhaustion alert: the budget left, at the
+// burn rate over Window, lasts ExhaustedInSeconds (null when not being
+// spent); it fires under WithinSeconds.
+type ExhaustionReport struct {
+	Window             string  `json:"window"`
+	WithinSeconds      float64 `json:"within_seconds"`
+	Severity           string  `json:"severity"`
+	BurnRate           Number  `json:"burn_rate"`
+	ExhaustedInSeconds Number  `json:"exhausted_in_seconds"`
+	Firing             bool    `json:"firing"`
+	Held               bool    `json:"held_low_traffic,omitempty"`
 }
 
 // WindowReport is the SLI over one window.
@@ -46,6 +61,9 @@ type WindowReport struct {
 	// CoveredSeconds is how much of the window the data spans (less than
 	// the window on a young Prometheus); null when not known.
 	CoveredSeconds Number `json:"covered_seconds"`
+	// CorrectedSeconds is how much of the window the SLO's corrections
+	// cover: their events are not counted. Absent when none does.
+	CorrectedSeconds float64 `json:"corrected_seconds,omitempty"`
 }
 
 // BudgetReport is the error budget over the period.
@@ -121,7 +139,7 @@ func NewSLOReport(st *Status) SLOReport {
 	for _, w := range st.Windows {
 		out.Windows[FormatWindow(w.Window)] = WindowReport{
 			Good: Number(w.Good), Valid: Number(w.Valid), ErrorRatio: Number(w.ErrorRatio), BurnRate: Number(w.BurnRate),
-			NoData: w.NoData, CoveredSeconds: coveredSeconds(w.Covered),
+			NoData: w.NoData, CoveredSeconds: coveredSeconds(w.Covered), CorrectedSeconds: w.Corrected.Seconds(),
 		}
 	}
 	b := st.Budget
@@ -135,6 +153,13 @@ func NewSLOReport(st *Status) SLOReport {
 	}
 	if b.Exhausts {
 		out.Budget.ExhaustedInSeconds = Number(b.ExhaustedIn.Seconds())
+	}
+	if ex := st.Exhaustion; ex != nil {
+		out.Exhaustion = &ExhaustionReport{Window: FormatWindow(ex.Window), WithinSeconds: ex.Within.Seconds(), Severity: string(ex.Severity),
+			BurnRate: Number(ex.BurnRate), ExhaustedInSeconds: Number(math.NaN()), Firing: ex.Firing, Held: ex.Held}
+		if ex.Exhausts {
+			out.Exhaustion.ExhaustedInSeconds = Number(ex.In.Seconds())
+		}
 	}
 	for _, a := range st.Alerts {
 		out.Alerts = append(out.Alerts, AlertReport{

@@ -36,6 +36,8 @@ type Status struct {
 	Budget  Budget
 	// Alerts are the policy's rules, each with whether it holds now.
 	Alerts []AlertStatus
+	// Exhaustion is the budget-exhaustion alert, when the spec asks for one.
+	Exhaustion *ExhaustionStatus
 }
 
 // WindowStatus is the SLI over one window.
@@ -57,6 +59,10 @@ type WindowStatus struct {
 	// renamed metric, a wrong tenant, a dropped scrape job. Zero events on
 	// series that exist are data: Valid is 0 and NoData false.
 	NoData bool
+	// Corrected is how much of the window the SLO's corrections cover:
+	// their events are not counted. A window wholly inside corrections has
+	// no valid events and is not missing data.
+	Corrected time.Duration
 }
 
 // Budget is the error budget over the SLO's period.

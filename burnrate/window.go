@@ -75,6 +75,9 @@ func windowsOf(s *slo.SLO) []time.Duration {
 		add(w.Short)
 		add(w.Long)
 	}
+	if ex := s.Alerting.Exhaustion; ex != nil {
+		add(ex.Window)
+	}
 	slices.Sort(out)
 	return out
 }

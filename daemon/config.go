@@ -14,6 +14,7 @@ import (
 
 	"github.com/burnwatch/burnwatch/alerting"
 	"github.com/burnwatch/burnwatch/internal/secret"
+	"github.com/burnwatch/burnwatch/reports"
 )
 
 // Config is burnwatch.yaml. Relative paths in it are relative to the file.
@@ -30,6 +31,7 @@ type Config struct {
 	DefaultReceivers   []string         `yaml:"default_receivers"`
 	Web                WebConfig        `yaml:"web"`
 	Heartbeat          HeartbeatConfig  `yaml:"heartbeat"`
+	Reports            ReportsConfig    `yaml:"reports"`
 	Store              StoreConfig      `yaml:"store"`
 
 	// path is the file the config was read from.
@@ -247,6 +249,11 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 			resolve("prometheus.basic_auth.password", &ba.Password)
 		}
 	}
+	for i, p := range c.Reports.Periods {
+		if p != reports.Week && p != reports.Month {
+			fail(fmt.Sprintf("reports.periods[%d]", i), "%q is neither week nor month", p)
+		}
+	}
 	if len(c.Specs) == 0 && !broken["specs"] {
 		fail("specs", "name at least one spec file or directory")
 	}
@@ -307,9 +314,9 @@ func (c *Config) validate(extraReceivers []string, check *configCheck, broken ma
 		known(path+".receivers", r.Receivers)
 		for j, k := range r.Match.Kinds {
 			switch alerting.Kind(k) {
-			case alerting.KindBurn, alerting.KindNoData, alerting.KindEvaluationFailing:
+			case alerting.KindBurn, alerting.KindNoData, alerting.KindEvaluationFailing, alerting.KindExhaustion, alerting.KindBudgetSpent, alerting.KindReport:
 			default:
-				fail(fmt.Sprintf("%s.match.kinds[%d]", path, j), "unknown kind %q (want burn, no_data or evaluation_failing)", k)
+				fail(fmt.Sprintf("%s.match.kinds[%d]", path, j), "unknown kind %q (want burn, no_data, evaluation_failing, budget_exhaustion, budget_spent or report)", k)
 			}
 		}
 	}

@@ -121,6 +121,8 @@ type Daemon struct {
 
 	snapshot atomic.Pointer[web.Snapshot]
 	ready    atomic.Bool
+	// reportsSent are the team reports queued by this process.
+	reportsSent reportsSent
 	// failedCycles counts the last cycles in a row in which every query
 	// failed, for /readyz.
 	failedCycles atomic.Int64

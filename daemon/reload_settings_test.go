@@ -407,6 +407,12 @@ func settingRows(t *testing.T) map[string]settingRow {
 				return h.locked(func(d *Daemon) error { return want("retention", d.managerOpts.Retention, 48*time.Hour) })
 			},
 		},
+		"reports.periods": {
+			value: constant([]any{"week"}),
+			observe: func(h *reloadHarness) error {
+				return h.locked(func(d *Daemon) error { return want("report periods", strings.Join(d.cfg.Reports.Periods, ","), "week") })
+			},
+		},
 		"alerting.max_traces": {
 			value: constant(9),
 			observe: func(h *reloadHarness) error {

@@ -34,9 +34,10 @@ alerting:
 default_receivers: [inbox]
 `
 
-// writeConfig writes the embedded specs and a burnwatch.yaml into dir and
-// returns the config's path.
-func writeConfig(dir, listen, externalURL string) (string, error) {
+// writeConfig writes the embedded specs, with the demo's additions
+// (specPatches), and a burnwatch.yaml into dir and returns the config's
+// path.
+func writeConfig(dir, listen, externalURL string, patches map[string]func([]byte) ([]byte, error)) (string, error) {
 	err := fs.WalkDir(specs.Files, ".", func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -48,6 +49,11 @@ func writeConfig(dir, listen, externalURL string) (string, error) {
 		data, err := fs.ReadFile(specs.Files, path)
 		if err != nil {
 			return err
+		}
+		if patch := patches[path]; patch != nil {
+			if data, err = patch(data); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
 		}
 		return os.WriteFile(dst, data, 0o644)
 	})

@@ -98,7 +98,7 @@ func New(ctx context.Context, opts Options) (_ *Demo, err error) {
 	}
 	d.listener = ln
 	d.url = url
-	config, err := writeConfig(d.dir, ln.Addr().String(), url)
+	config, err := writeConfig(d.dir, ln.Addr().String(), url, specPatches(d.script, d.start))
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -167,6 +167,7 @@ func (d *Demo) Run(ctx context.Context) error {
 	if !d.opts.Simulated {
 		wg.Go(func() { d.live(ctx) })
 	}
+	wg.Go(func() { d.weeklyReport(ctx) })
 	d.ran = true
 	err := d.daemon.Run(ctx)
 	cancel()
@@ -270,8 +271,14 @@ func (d *Demo) WriteIntro(w io.Writer) {
 synthetic span metrics for the example SLOs in specs/ (30 days of history,
 backfilled in %s). Nothing is sent anywhere: notifications land in the inbox.
 
-  dashboard  %s/
-  inbox      %s   (the Slack and PagerDuty messages that would have gone out)
+  dashboard  %[2]s/
+  inbox      %[3]s   (the Slack and PagerDuty messages that would have gone out)
+  gate       %[2]s/api/v1/gate?service=checkout   (denied while checkout pages)
+  report     %[2]s/reports/checkout   (last week's; each team's is in the inbox)
+
+The backfilled checkout incident lies inside a correction (the card
+gateway's announced maintenance): it spends no budget, and the checkout
+charts shade it.
 
 `, d.started.Round(100*time.Millisecond), d.url, d.InboxURL())
 	d.script.WriteSchedule(w, d.start)

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -57,6 +58,25 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 	if _, err := d.Advance(ctx, start); err != nil {
 		t.Fatal(err)
 	}
+	// The backfilled checkout incident is corrected: it spent no budget,
+	// and the burn-down chart shades it with its reason.
+	var latency struct {
+		Budget struct {
+			Remaining float64 `json:"remaining"`
+		} `json:"budget"`
+	}
+	if err := json.Unmarshal([]byte(get(t, d.URL()+"/api/v1/slos/checkout/requests-latency", http.StatusOK)), &latency); err != nil {
+		t.Fatal(err)
+	}
+	// The incident alone would spend 17% of the budget (30% of requests
+	// slow for 25 minutes, against 43 minutes of budget over 30 days); the
+	// baseline's few slow requests spend about 5%.
+	if latency.Budget.Remaining < 0.9 {
+		t.Errorf("checkout latency has %.1f%% of its budget left before the live incident; the corrected past incident should have spent none", latency.Budget.Remaining*100)
+	}
+	if detail := get(t, d.URL()+"/slo/checkout/requests-latency", http.StatusOK); !strings.Contains(detail, `class="correction"`) || !strings.Contains(detail, "card gateway maintenance") {
+		t.Error("the checkout latency charts do not shade the corrected incident")
+	}
 	overview := get(t, d.URL()+"/", http.StatusOK)
 	for _, id := range slos {
 		if !strings.Contains(overview, `data-slo="`+id+`"`) {
@@ -79,6 +99,10 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 		if page.Notification.ID == "" && at == 3*time.Minute {
 			page = waitFor(t, d.Inbox(), "checkout/requests-latency", "page", alerting.Firing)
 			checkTraceLink(t, d, page.Notification)
+			// The checkout spec's gate denies deploys while it pages.
+			if gate := get(t, d.URL()+"/api/v1/gate?service=checkout", http.StatusOK); !strings.Contains(gate, `"decision":"deny"`) || !strings.Contains(gate, "it pages") {
+				t.Errorf("the gate does not deny checkout deploys while it pages: %s", gate)
+			}
 		}
 	}
 
@@ -90,11 +114,34 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 			t.Errorf("%s %s %s at %s, want %s", want.Severity, want.SLO, want.Status, Offset(at), Offset(want.At))
 		}
 	}
-	if n := len(d.Inbox().Notifications()); n != len(script.Expect) {
+	// Each team's weekly report reaches the inbox too, once.
+	ctxReport, cancelReport := context.WithTimeout(ctx, 20*time.Second)
+	defer cancelReport()
+	report, err := d.Inbox().Wait(ctxReport, func(n *alerting.Notification) bool {
+		return n.Kind == alerting.KindReport && n.Report != nil && n.Report.Team == "checkout"
+	})
+	if err != nil {
+		t.Fatalf("no weekly report for checkout in the inbox: %v", err)
+	}
+	if r := report.Notification.Report; r.Period != "week" || len(r.SLOs) != 2 || !strings.Contains(report.Slack, "Attainment against the objective") {
+		t.Errorf("checkout's report: %+v\n%s", r, report.Slack)
+	}
+	var alerts, reports int
+	for _, n := range d.Inbox().Notifications() {
+		if n.Notification.Kind == alerting.KindReport {
+			reports++
+		} else {
+			alerts++
+		}
+	}
+	if teams := 4; reports != teams {
+		t.Errorf("%d reports in the inbox, want one per team (%d)", reports, teams)
+	}
+	if alerts != len(script.Expect) {
 		for _, n := range d.Inbox().Notifications() {
 			t.Logf("got %s %s %s at %s", n.Notification.Severity, n.Notification.SLO.ID, n.Notification.Status, Offset(n.Notification.EvaluatedAt.Sub(start)))
 		}
-		t.Errorf("%d notifications, want %d", n, len(script.Expect))
+		t.Errorf("%d notifications, want %d", alerts, len(script.Expect))
 	}
 
 	inbox := get(t, d.InboxURL(), http.StatusOK)

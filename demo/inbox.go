@@ -82,11 +82,15 @@ func (i *Inbox) Notify(_ context.Context, n *alerting.Notification) (retryable b
 	if err != nil {
 		return false, fmt.Errorf("inbox: %w", err)
 	}
-	pd, err := pagerduty.Body(i.pagerDuty, n)
-	if err != nil {
-		return false, fmt.Errorf("inbox: %w", err)
+	d := Delivered{Notification: *n, ReceivedAt: i.now(), Slack: indent(sl)}
+	if n.Kind != alerting.KindReport {
+		// A report is for a chat channel, never a pager.
+		pd, err := pagerduty.Body(i.pagerDuty, n)
+		if err != nil {
+			return false, fmt.Errorf("inbox: %w", err)
+		}
+		d.PagerDuty = indent(pd)
 	}
-	d := Delivered{Notification: *n, ReceivedAt: i.now(), Slack: indent(sl), PagerDuty: indent(pd)}
 	var trace string
 	if len(n.Traces) > 0 {
 		trace = n.Traces[0].URL

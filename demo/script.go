@@ -82,6 +82,12 @@ const day = 24 * time.Hour
 // then falls by about 0.95 burn-minutes a minute and is under 1 again at
 // T+12m40s.
 //
+// The exhaustion alert the demo adds to checkout latency (spent within 2d
+// at the 1h burn; see budget.go) needs a 1h burn above 15 with the whole
+// budget left, which the page's incident reaches with it: a ticket at
+// T+1m50s beside the page, which stays open until the incident has left
+// the 1h window.
+//
 // The expected times are the ones measured on simulated time, evaluating
 // every 10 s (TestTheScriptNotifiesWhenItSays).
 func DefaultScript() Script {
@@ -110,6 +116,8 @@ func DefaultScript() Script {
 		Expect: []Expectation{
 			{At: 110 * time.Second, SLO: "checkout/requests-latency", Severity: "page", Status: alerting.Firing,
 				Why: "1h and 5m burn above 14.4"},
+			{At: 110 * time.Second, SLO: "checkout/requests-latency", Severity: "ticket", Status: alerting.Firing,
+				Why: "budget exhaustion: at the 1h burn the budget is spent within 2d"},
 			{At: 6*time.Minute + 30*time.Second, SLO: "order-consumer/messages-processed", Severity: "ticket", Status: alerting.Firing,
 				Why: "3d and 6h burn above 1"},
 			{At: 7*time.Minute + 50*time.Second, SLO: "checkout/requests-latency", Severity: "page", Status: alerting.Resolved,

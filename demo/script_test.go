@@ -66,6 +66,7 @@ func TestTheScheduleIsPrintedWithClockTimes(t *testing.T) {
 	want := `Script (T = 12:00:00):
   12:00:20  T+20s     checkout: 60% of POST /checkout take 2.5–4 s (payments Authorize waits on the card gateway)
   12:01:50  T+1m50s   expect: page checkout/requests-latency fires (1h and 5m burn above 14.4)
+  12:01:50  T+1m50s   expect: ticket checkout/requests-latency fires (budget exhaustion: at the 1h burn the budget is spent within 2d)
   12:02:00  T+2m      order-consumer: a backlog makes 0.58% of messages slow (burn 5.8, under every page factor)
   12:03:00  T+3m      checkout recovers
   12:06:30  T+6m30s   expect: ticket order-consumer/messages-processed fires (3d and 6h burn above 1)

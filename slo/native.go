@@ -37,9 +37,14 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 	}
 	checkLabels(rep, dec.node(&spec.Labels), spec.Labels)
 	fileTraces := fc.traceLink(spec.Traces)
+	corrections := &fileCorrections{list: fc.corrections(spec.Corrections, true), reported: map[[2]*yaml.Node]bool{}}
+	fileGate := fc.gate(spec.Gate)
 	var out []*SLO
 	for i := range spec.SLOs {
-		if s := fc.nativeSLO(&spec, &spec.SLOs[i], fileTraces); s != nil {
+		if s := fc.nativeSLO(&spec, &spec.SLOs[i], fileTraces, corrections); s != nil {
+			if s.Gate == nil {
+				s.Gate = fileGate
+			}
 			out = append(out, s)
 		}
 	}
@@ -48,7 +53,7 @@ func nativeSLOs(fc fileContext, root *yaml.Node) []*SLO {
 
 // nativeSLO converts and validates one SLO of a native file; it returns nil
 // when the SLO has errors, which are reported.
-func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesConfig) *SLO {
+func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesConfig, corrections *fileCorrections) *SLO {
 	rep, dec := fc.rep, fc.dec
 	n := dec.node(s)
 	checkName(rep, dec.node(&s.Name), n, "name", s.Name)
@@ -78,6 +83,8 @@ func (fc fileContext) nativeSLO(file *fileSpec, s *sloSpec, fileTraces tracesCon
 	}
 	out.Traces = traces.resolve(out.SLI.Dialect)
 	out.GroupBy, out.MaxGroups = groupSpec(rep, dec, s, n)
+	fc.applyCorrections(corrections, s.Corrections, out)
+	out.Gate = fc.gate(s.Gate)
 	if rep.within(n) {
 		return nil
 	}
@@ -327,6 +334,8 @@ func (fc fileContext) alerting(a *alertingSpec, s *SLO) Alerting {
 	}
 	out.LowTrafficConfidence = lowTrafficConfidence(rep, dec.node(&a.LowTrafficConfidence), a.LowTrafficConfidence, s.SLI.Kind)
 	period := s.Period.Nominal()
+	out.Exhaustion = fc.exhaustion(a.Exhaustion, period)
+	out.BudgetSpent = fc.budgetSpent(a.BudgetSpent)
 	switch {
 	case len(a.Windows) > 0 && a.WindowsFile != "":
 		rep.at(dec.node(&a.WindowsFile), "set windows or windows_file, not both")

@@ -34,6 +34,11 @@ type SLO struct {
 	// Group is set on an SLO expanded from a grouped one: the grouped
 	// SLO's id and the label values this SLO stands for.
 	Group *GroupMember
+	// Corrections are the spans whose events the SLO does not count.
+	Corrections Corrections
+	// Gate is the SLO's deploy-gate policy (its own, else its file's); nil
+	// when it has none.
+	Gate *Gate
 	// Source says where the SLO was declared.
 	Source Source
 }
@@ -154,6 +159,11 @@ type Alerting struct {
 	// spec's low_traffic_confidence, by default DefaultLowTrafficConfidence
 	// for latency and errors SLIs and 0 for the others.
 	LowTrafficConfidence float64
+	// Exhaustion, when set, alerts on a budget that will soon be spent.
+	Exhaustion *Exhaustion
+	// BudgetSpent, when set, notifies once per period that the budget is
+	// spent.
+	BudgetSpent *BudgetSpent
 }
 
 // DefaultLowTrafficConfidence is the sampling guard of latency and errors

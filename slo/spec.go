@@ -12,7 +12,11 @@ type fileSpec struct {
 	Owners  ownersSpec        `yaml:"owners"`
 	Labels  map[string]string `yaml:"labels"`
 	Traces  *tracesSpec       `yaml:"traces"`
-	SLOs    []sloSpec         `yaml:"slos"`
+	// Corrections apply to the file's SLOs that their match selects.
+	Corrections []correctionSpec `yaml:"corrections"`
+	// Gate is the deploy-gate policy of the file's SLOs that set none.
+	Gate *gateSpec `yaml:"gate"`
+	SLOs []sloSpec `yaml:"slos"`
 }
 
 type ownersSpec struct {
@@ -32,8 +36,10 @@ type sloSpec struct {
 	Alerting    alertingSpec      `yaml:"alerting"`
 	Traces      *tracesSpec       `yaml:"traces"`
 	// GroupBy splits the SLO into one SLO per value of these labels.
-	GroupBy   []string `yaml:"group_by"`
-	MaxGroups *int     `yaml:"max_groups"`
+	GroupBy     []string         `yaml:"group_by"`
+	MaxGroups   *int             `yaml:"max_groups"`
+	Corrections []correctionSpec `yaml:"corrections"`
+	Gate        *gateSpec        `yaml:"gate"`
 }
 
 type sliSpec struct {
@@ -84,7 +90,9 @@ type alertingSpec struct {
 	RunbookURL     string            `yaml:"runbook_url"`
 	MinValidEvents *float64          `yaml:"min_valid_events"`
 	// LowTrafficConfidence is checked in lowTrafficConfidence.
-	LowTrafficConfidence *float64 `yaml:"low_traffic_confidence"`
+	LowTrafficConfidence *float64         `yaml:"low_traffic_confidence"`
+	Exhaustion           *exhaustionSpec  `yaml:"exhaustion"`
+	BudgetSpent          *budgetSpentSpec `yaml:"budget_spent"`
 }
 
 type tierSpec struct {

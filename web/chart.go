@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 // Charts are laid out here, in Go, and drawn by the templates in
@@ -72,6 +73,8 @@ type lineChart struct {
 	Empty string
 	// Note is said under the chart, to read it by.
 	Note string
+	// Bands shade the corrected spans (corrections.go).
+	Bands []chartBand
 }
 
 // chartSeries is one line to draw.
@@ -102,6 +105,8 @@ type chartSpec struct {
 	// largest value is more than logAbove times the smallest positive one
 	// (or 1); 0 keeps it linear.
 	logAbove, logFloor float64
+	// corrections are shaded as bands, with their reasons.
+	corrections []slo.Interval
 }
 
 const (
@@ -125,6 +130,9 @@ func newLineChart(sp chartSpec) lineChart {
 	}
 	for _, r := range sp.rules {
 		keys = append(keys, legendItem{Class: r.class, Label: r.label, Kind: "dash"})
+	}
+	if len(sp.corrections) > 0 {
+		keys = append(keys, legendItem{Class: "correction", Label: "corrected (not counted)", Kind: "span"})
 	}
 	var top float64
 	c.Legend, top = layoutLegend(keys, marginLeft, chartWidth-marginRight)
@@ -168,6 +176,7 @@ func newLineChart(sp chartSpec) lineChart {
 	}
 	x := func(t time.Time) float64 { return round1(c.Plot.X + float64(t.Sub(sp.from))/float64(span)*c.Plot.W) }
 	c.XTicks = timeTicks(sp.from, sp.to, x)
+	c.Bands = correctionBands(sp.corrections, sp.from, span, c.Plot)
 	if sp.now.After(sp.from) && sp.now.Before(sp.to) {
 		c.NowX = x(sp.now)
 	}

@@ -196,8 +196,8 @@ func (s *server) historyView(ctx context.Context, st *burnrate.Status, at time.T
 	hv := historyView{Step: span(d.Step), ExemplarProblem: d.ExemplarProblem}
 	hv.Queries = s.linksOut.links(append(append([]string{}, d.Queries...), h.Queries...), rng.From, rng.until(at))
 	hv.Budget = budgetChart(st, h, rng)
-	hv.Burn = burnChart(st, d, rule)
-	hv.Ratio = ratioChart(sl, d)
+	hv.Burn = burnChart(st, d, rule, h.Corrections)
+	hv.Ratio = ratioChart(sl, d, h.Corrections)
 	switch {
 	case d.Dist != nil:
 		c := newLatencyHeatmap(sl, d, at)
@@ -282,13 +282,14 @@ func budgetChart(st *burnrate.Status, h *burnrate.SLOHistory, rng timeRange) *li
 		series: []chartSeries{{label: "budget remaining", class: "s0", points: points}},
 		rules:  []chartRule{{label: "0% left: the budget is spent", class: "zero", value: 0}},
 		yMin:   0, yMax: 1, yLabel: "budget left", yFormat: tickPercent, note: note,
+		corrections: h.Corrections,
 	})
 	return &c
 }
 
 // burnChart is the burn rate over the long and short windows of the rule
 // the page explains, against its threshold and against 1.
-func burnChart(st *burnrate.Status, d *rangeData, rule *burnrate.AlertStatus) *lineChart {
+func burnChart(st *burnrate.Status, d *rangeData, rule *burnrate.AlertStatus, corrections []slo.Interval) *lineChart {
 	var burns []chartSeries
 	var rules []chartRule
 	title := "Burn rate"
@@ -314,12 +315,13 @@ func burnChart(st *burnrate.Status, d *rangeData, rule *burnrate.AlertStatus) *l
 		from: d.From, to: d.To, now: st.At, series: burns, rules: rules,
 		yMin: 0, yMax: 1, yLabel: "burn rate", yFormat: burn,
 		logAbove: logBarsAbove, logFloor: logBarsFloor,
+		corrections: corrections,
 	})
 	return &c
 }
 
 // ratioChart is the error ratio at each point of the range.
-func ratioChart(sl *slo.SLO, d *rangeData) *lineChart {
+func ratioChart(sl *slo.SLO, d *rangeData, corrections []slo.Interval) *lineChart {
 	c := newLineChart(chartSpec{
 		id: "chart-error-ratio", title: "Error ratio over " + span(d.Window) + " windows, every " + span(d.Step),
 		desc: fmt.Sprintf("Share of bad events in the %s before each point; the dashed line is what the %s objective allows (burn rate 1).", span(d.Window), objective(sl.Objective)),
@@ -327,6 +329,7 @@ func ratioChart(sl *slo.SLO, d *rangeData) *lineChart {
 		series: []chartSeries{{label: "error ratio over " + span(d.Window), class: "s2", points: d.ErrorRatio}},
 		rules:  []chartRule{{label: "allowed by the objective: " + errorRatio(sl.ErrorBudget()), class: "one", value: sl.ErrorBudget()}},
 		yMin:   0, yMax: 0, yLabel: "error ratio", yFormat: tickPercent,
+		corrections: corrections,
 	})
 	return &c
 }

@@ -24,7 +24,7 @@ var staticFS embed.FS
 
 // pageNames are the templates/*.html files that are pages; the others
 // (layout, charts, incidents) are parts every page may use.
-var pageNames = []string{"overview", "detail", "alerts", "message"}
+var pageNames = []string{"overview", "detail", "alerts", "message", "report"}
 
 // pages holds the parsed templates, one set per page, and the stylesheet's
 // version for cache busting.

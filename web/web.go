@@ -168,6 +168,8 @@ func (s *server) router() http.Handler {
 		get(r, "/api/v1/slos", s.apiSLOs)
 		get(r, "/api/v1/slos/*", s.apiSLO)
 		get(r, "/api/v1/alerts", s.apiAlerts)
+		get(r, "/api/v1/gate", s.apiGate)
+		get(r, "/reports/{team}", s.report)
 		get(r, "/static/*", s.staticFiles())
 		if s.opts.Mount != nil {
 			s.opts.Mount(r)

@@ -81,6 +81,10 @@ func alertName(cfg Config, kind alerting.Kind) string {
 		return "SLOEvaluationFailing"
 	case alerting.KindNoData:
 		return "SLONoData"
+	case alerting.KindExhaustion:
+		return "SLOErrorBudgetExhaustion"
+	case alerting.KindBudgetSpent:
+		return "SLOErrorBudgetSpent"
 	}
 	return cfg.AlertName
 }

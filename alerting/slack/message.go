@@ -48,6 +48,9 @@ func section(s string) block { return block{Type: "section", Text: new(mrkdwn(s)
 
 // render builds the message for n.
 func render(cfg Config, n *alerting.Notification) message {
+	if n.Kind == alerting.KindReport && n.Report != nil {
+		return renderReport(cfg, n)
+	}
 	header := headerText(n)
 	m := message{
 		Channel:   cfg.Channel,
@@ -95,6 +98,8 @@ func headerText(n *alerting.Notification) string {
 			return "✅ Evaluating again: " + subject
 		case n.Kind == alerting.KindNoData:
 			return "✅ Data again: " + subject
+		case n.Kind == alerting.KindExhaustion:
+			return "✅ Budget no longer runs out soon: " + subject
 		}
 		return "✅ Resolved: " + subject
 	}
@@ -110,6 +115,12 @@ func headerText(n *alerting.Notification) string {
 		what = "evaluation failing"
 	case n.Kind == alerting.KindNoData:
 		what = "no data"
+	case n.Kind == alerting.KindExhaustion && n.Repeat:
+		what = "budget still runs out soon"
+	case n.Kind == alerting.KindExhaustion:
+		what = "budget runs out soon"
+	case n.Kind == alerting.KindBudgetSpent:
+		icon, what = "🪫", "error budget spent"
 	case !n.NoDataSince.IsZero():
 		what = "held open, no data"
 	case n.Repeat:

@@ -51,6 +51,8 @@ type notification struct {
 	EndReason            alerting.EndReason `json:"end_reason"`
 	NoDataSince          *time.Time         `json:"no_data_since"`
 	TracesNote           string             `json:"traces_note"`
+	// Report is a report notification's digest; null for the other kinds.
+	Report *alerting.Digest `json:"report"`
 }
 
 type slo struct {
@@ -102,6 +104,7 @@ func newPayload(receiver string, n *alerting.Notification) payload {
 		DashboardURL:    n.DashboardURL,
 		Error:           n.Error,
 		TracesNote:      n.TracesNote,
+		Report:          n.Report,
 	}
 	if n.Status == alerting.Resolved {
 		out.EndReason = n.EndReason

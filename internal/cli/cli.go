@@ -39,6 +39,7 @@ func commands() []command {
 		{"diff", "compare two spec trees: the SLOs changed and the alerts they add or drop over history", runDiff},
 		{"rules", "write Prometheus recording and alerting rules for SLOs (Sloth's names), as a fallback", runRules},
 		{"run", "run the daemon: evaluate on schedule, alert, serve the dashboard", runRun},
+		{"gate", "ask the deploy gate whether a service may deploy now: exit 0 allow, 1 deny", runGate},
 		{"demo", "see it work: synthetic incidents page, open a ticket and resolve, offline", runDemo},
 		{"version", "print the version, commit and Go version of this binary", runVersion},
 	}
