@@ -59,7 +59,7 @@ func loadOutage(t *testing.T) *prom.Embedded {
 	return e
 }
 
-func writeFile(t *testing.T, path, text string) {
+func writeFile(t testing.TB, path, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func writeFile(t *testing.T, path, text string) {
 	}
 }
 
-func loadSpecs(t *testing.T, dir string) []*slo.SLO {
+func loadSpecs(t testing.TB, dir string) []*slo.SLO {
 	t.Helper()
 	set, diags := slo.Load(osfs.FS{}, dir)
 	if len(diags) > 0 {

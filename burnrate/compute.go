@@ -44,7 +44,7 @@ func status(sp *sloPlan, ans *answers, corr *correctionTerms, at time.Time) Stat
 		// NaN compares false: a window without valid events never fires.
 		burning := long.BurnRate > w.Factor && short.BurnRate > w.Factor
 		if burning {
-			why := lowTrafficHold(s, w, long, short)
+			why := lowTrafficHold(s, w, long)
 			a.Held, a.Firing = why != "", why == ""
 			heldWhy = cmp.Or(heldWhy, why)
 		}

@@ -92,12 +92,38 @@ func (r *ReadOnly) openDir() error {
 		return err
 	}
 	r.closers = append(r.closers, db.Close)
+	if _, err := os.Stat(filepath.Join(r.opts.Dir, "wal")); err != nil {
+		// A snapshot: blocks only.
+		return r.openBlocks(db)
+	}
 	q, err := db.Querier(math.MinInt64, math.MaxInt64)
 	if err != nil {
 		return err
 	}
 	r.closers = append(r.closers, q.Close)
 	r.data = fixedQueryable{q}
+	return nil
+}
+
+// openBlocks reads the blocks of a directory without a write-ahead log.
+func (r *ReadOnly) openBlocks(db *tsdb.DBReadOnly) error {
+	blocks, err := db.Blocks()
+	if err != nil {
+		return err
+	}
+	if len(blocks) == 0 {
+		return errors.New("no blocks and no write-ahead log: not a Prometheus data directory")
+	}
+	queriers := make([]storage.Querier, 0, len(blocks))
+	for _, b := range blocks {
+		q, err := tsdb.NewBlockQuerier(b, math.MinInt64, math.MaxInt64)
+		if err != nil {
+			return err
+		}
+		r.closers = append(r.closers, q.Close)
+		queriers = append(queriers, q)
+	}
+	r.data = fixedQueryable{storage.NewMergeQuerier(queriers, nil, storage.ChainedSeriesMerge)}
 	return nil
 }
 

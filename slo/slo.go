@@ -153,8 +153,8 @@ type Alerting struct {
 	// this in an alert's long window, the alert does not fire.
 	MinValidEvents float64
 	// LowTrafficConfidence is the sampling guard of the page rules (see
-	// burnrate's lowtraffic.go): a page rule fires only when both its
-	// windows hold more bad events than a service burning at exactly the
+	// burnrate's lowtraffic.go): a page rule fires only when its long
+	// window holds more bad events than a service burning at exactly the
 	// rule's factor would, with this probability. 0 turns it off. The
 	// spec's low_traffic_confidence, by default DefaultLowTrafficConfidence
 	// for latency and errors SLIs and 0 for the others.

@@ -55,11 +55,21 @@ func ruleLines(st *burnrate.Status) []ruleLine {
 			l.State, l.StateLabel = "firing", "firing now"
 		case a.Held:
 			l.State = "held"
-			l.StateLabel = fmt.Sprintf("held: fewer than %s valid events in the last %s", count(s.Alerting.MinValidEvents), burnrate.FormatWindow(w.Long))
+			l.StateLabel = heldLabel(s, st, w)
 		}
 		out = append(out, l)
 	}
 	return out
+}
+
+// heldLabel says which low-traffic guard holds a burning rule back.
+func heldLabel(s *slo.SLO, st *burnrate.Status, w slo.Window) string {
+	long, _ := st.Window(w.Long)
+	if min := s.Alerting.MinValidEvents; min > 0 && !(long.Valid >= min) {
+		return fmt.Sprintf("held: fewer than %s valid events in the last %s", count(min), burnrate.FormatWindow(w.Long))
+	}
+	return fmt.Sprintf("held: %s bad events in the last %s are within the sampling error of this burn rate (low traffic)",
+		count(long.Valid-long.Good), burnrate.FormatWindow(w.Long))
 }
 
 // budgetNote says how much budget a rule lets go before it fires.

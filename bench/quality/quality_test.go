@@ -72,6 +72,33 @@ func TestAlertQuality(t *testing.T) {
 	// Sloth: its rules for each scenario's spec, recorded on src at the
 	// scenario's instants, alerts evaluated on dst over the records.
 	began = time.Now()
+	sloth := slothTimelines(t, ctx, slothrules, src, runs)
+	slothTime := time.Since(began)
+
+	// burnwatch: every scenario's SLO in one evaluator, stepped through
+	// every instant, through prom.NewHTTP against the same Prometheus.
+	began = time.Now()
+	slos := loadSLOs(t, runs)
+	all := timeline.Instants(grid...)
+	bw, queries, err := timeline.Burnwatch(ctx, burnrate.Options{}, 2, src.Querier(), slos, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bwTime := time.Since(began)
+	t.Logf("Sloth's rules recorded and evaluated in %s; burnwatch evaluated %d instants in %s, %.1f queries per cycle",
+		slothTime.Round(time.Second), len(all), bwTime.Round(time.Second), float64(queries)/float64(len(all)))
+
+	md := judgeAll(t, runs, t0, bw, sloth)
+	md += fmt.Sprintf("\nburnwatch evaluated all %d scenario SLOs together at %d instants, %.1f queries per cycle (merged by service_name, long windows tiled), in %s; Sloth's %d recording rules were evaluated at each scenario's instants and its alerts over their records in %s.\n",
+		len(runs), len(all), float64(queries)/float64(len(all)), bwTime.Round(time.Second), countRecording(runs), slothTime.Round(time.Second))
+	report.Write(t, dir, "quality", md)
+}
+
+// slothTimelines generates Sloth's rules for each run's spec, records them
+// on src at the run's instants and evaluates the alerts over the records
+// in a Prometheus of their own: Sloth's decisions, by service.
+func slothTimelines(t *testing.T, ctx context.Context, slothrules string, src *promtest.Server, runs []*run) map[string]timeline.Timeline {
+	t.Helper()
 	ruleFiles := generateSlothRules(t, slothrules, runs)
 	var recorded promtest.OpenMetricsWriter
 	for _, r := range runs {
@@ -99,25 +126,7 @@ func TestAlertQuality(t *testing.T) {
 		}
 		sloth[r.service] = got[r.service+"-availability"]
 	}
-	slothTime := time.Since(began)
-
-	// burnwatch: every scenario's SLO in one evaluator, stepped through
-	// every instant, through prom.NewHTTP against the same Prometheus.
-	began = time.Now()
-	slos := loadSLOs(t, runs)
-	all := timeline.Instants(grid...)
-	bw, queries, err := timeline.Burnwatch(ctx, burnrate.Options{}, 2, src.Querier(), slos, all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bwTime := time.Since(began)
-	t.Logf("Sloth's rules recorded and evaluated in %s; burnwatch evaluated %d instants in %s, %.1f queries per cycle",
-		slothTime.Round(time.Second), len(all), bwTime.Round(time.Second), float64(queries)/float64(len(all)))
-
-	md := judgeAll(t, runs, t0, bw, sloth)
-	md += fmt.Sprintf("\nburnwatch evaluated all %d scenario SLOs together at %d instants, %.1f queries per cycle (merged by service_name, long windows tiled), in %s; Sloth's %d recording rules were evaluated at each scenario's instants and its alerts over their records in %s.\n",
-		len(runs), len(all), float64(queries)/float64(len(all)), bwTime.Round(time.Second), countRecording(runs), slothTime.Round(time.Second))
-	report.Write(t, dir, "quality", md)
+	return sloth
 }
 
 // write writes a scenario's series and returns its ground truth.
