@@ -18,13 +18,16 @@ import (
 // period is summed from the tiles: over the last period's worth of tiles at
 // each step for a rolling period, from the period's start for a calendar
 // one. The burn rate of each page rule's long window is one more range query
-// per window.
+// per window, unless HistoryOptions.SkipBurnRates leaves them out.
 
 // HistoryOptions tune History. The zero value is the default.
 type HistoryOptions struct {
 	// Points is how many steps the SLO's (nominal) period is cut into
 	// (default 200). Steps are at least a minute long.
 	Points int
+	// SkipBurnRates leaves out BurnRates, and their range query per page
+	// window, for a chart that draws only the budget and error ratio.
+	SkipBurnRates bool
 }
 
 const defaultHistoryPoints = 200
@@ -140,6 +143,9 @@ func history(ctx context.Context, q Querier, s *slo.SLO, at time.Time, opts Hist
 		for k := charted - 1; k >= 0; k-- {
 			h.BudgetRemaining = append(h.BudgetRemaining, Point{At: tr.end(k), Value: remaining(ratio, bad, valid, k, tiles, budget)})
 		}
+	}
+	if opts.SkipBurnRates {
+		return h, nil
 	}
 	if h.BurnRates, err = tr.burnRates(ctx, charted); err != nil {
 		return nil, err

@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -282,9 +282,15 @@ func dashboardURL(external string) func(string) string {
 	if err != nil {
 		return nil
 	}
+	prefix := strings.TrimSuffix(base.EscapedPath(), "/")
 	return func(id string) string {
 		u := *base
-		u.Path = path.Join(base.Path, web.SLOPath(id))
+		u.RawPath = prefix + web.SLOPath(id)
+		p, err := url.PathUnescape(u.RawPath)
+		if err != nil {
+			return ""
+		}
+		u.Path = p
 		return u.String()
 	}
 }

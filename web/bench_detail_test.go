@@ -158,6 +158,9 @@ func BenchmarkDetailPage30dHeatmap(b *testing.B) {
 			b.Errorf("the %s chart took %d range queries, want 1", c, charts[c])
 		}
 	}
+	if charts["budget"] > 2 {
+		b.Errorf("the budget chart took %d range queries, want at most 2", charts["budget"])
+	}
 	b.ReportMetric(float64(q.total()-cached), "queries-cached-views")
 	if n := q.total() - cached; n > 0 {
 		b.Errorf("views served from the cache sent %d range queries", n)

@@ -193,6 +193,7 @@ func (s *server) historyView(ctx context.Context, st *burnrate.Status, at time.T
 		s.log.Warn("history for the dashboard failed", "slo", sl.ID, "err", err)
 		return historyView{Error: err.Error()}
 	}
+	h = s.rangeBudget(ctx, sl, h, rng, at)
 	hv := historyView{Step: span(d.Step), ExemplarProblem: d.ExemplarProblem}
 	hv.Queries = s.linksOut.links(append(append([]string{}, d.Queries...), h.Queries...), rng.From, rng.until(at))
 	hv.Budget = budgetChart(st, h, rng)

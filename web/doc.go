@@ -12,7 +12,8 @@
 // Routes (all GET or HEAD; other methods are answered 405):
 //
 //	/                     every SLO, firing and burning first, then the lowest budget,
-//	                      with its attainment; ?team= ?service= ?group=
+//	                      with its attainment, a grouped SLO's members together
+//	                      under it; ?team= ?service= ?group=
 //	/slo/{service}/{name} one SLO: the latency distribution or failed calls with
 //	                      exemplars linked to their traces, budget, burn rates,
 //	                      charts, alerts, traces, spec; on ?range=1h|6h|1d|7d|period

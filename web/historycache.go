@@ -81,7 +81,7 @@ func (b boundedQuerier) QueryRange(ctx context.Context, expr string, r burnrate.
 // get returns the SLO's history at `at`, or a recent one.
 func (c *historyCache) get(ctx context.Context, s *slo.SLO, at time.Time) (*burnrate.SLOHistory, error) {
 	v, err := c.load(ctx, s.ID, s, func(ctx context.Context, q burnrate.Querier) (any, error) {
-		return burnrate.History(ctx, q, s, at, burnrate.HistoryOptions{})
+		return burnrate.History(ctx, q, s, at, burnrate.HistoryOptions{SkipBurnRates: true})
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 // overviewPage is what the overview template shows.
@@ -81,6 +82,12 @@ type row struct {
 	Lasts       string
 	Labels      []label
 	Reason      string
+	// Group is the grouped SLO this one is a member of, nil if none;
+	// Member says it is shown under its group's Head, which the first
+	// member shown carries.
+	Group  *slo.GroupMember
+	Member bool
+	Head   *groupHead
 
 	remaining float64
 }
@@ -128,7 +135,7 @@ func (s *server) newRow(snap *Snapshot, st *burnrate.Status) row {
 		HealthClass: info.class, HealthLabel: info.label, HealthTitle: info.title,
 		Objective: objective(sl.Objective), Period: sl.Period.String(),
 		Budget: percent(rem), BudgetScope: budgetScope(st), Burn: unknown, Lasts: unknown,
-		Labels: sortedLabels(sl.Labels), Reason: st.Reason, remaining: rem,
+		Labels: sortedLabels(sl.Labels), Reason: st.Reason, Group: sl.Group, remaining: rem,
 	}
 	r.Bar = newBudgetBar(rem, r.BudgetScope)
 	r.Attainment = attainment(st)
@@ -219,6 +226,7 @@ func (s *server) fillOverview(p *overviewPage, snap *Snapshot) {
 	p.Total, p.Shown = len(snap.Statuses), len(rows)
 	p.Teams, p.Services = sortedKeys(teams), sortedKeys(services)
 	slices.SortFunc(rows, worstFirst)
+	rows = gatherGroups(rows)
 	for h := healthPage; h <= healthOK; h++ {
 		if counts[h] > 0 {
 			p.Summary = append(p.Summary, summaryItem{Class: healthInfo[h].class, Label: healthInfo[h].label, Count: counts[h]})

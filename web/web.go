@@ -203,9 +203,8 @@ func (s *server) snapshot() *Snapshot { return s.opts.Snapshot() }
 // path returns the link to a dashboard path ("/alerts"), with the prefix.
 func (s *server) path(p string) string { return s.prefix + p }
 
-// sloPath returns the link to an SLO's page; each part of the id is
-// escaped, the slash between service and name is kept.
-func (s *server) sloPath(id string) string { return s.prefix + "/slo/" + escapeID(id) }
+// sloPath returns the link to an SLO's page, its id escaped by escapeID.
+func (s *server) sloPath(id string) string { return s.prefix + SLOPath(id) }
 
 // absolute returns the absolute URL of a dashboard path, or "" without an
 // external URL.
@@ -217,26 +216,35 @@ func (s *server) absolute(p string) string {
 	return strings.TrimSuffix(u.Scheme+"://"+u.Host, "/") + p
 }
 
-// SLOPath returns the path of an SLO's page below the dashboard's root,
-// unescaped, as url.URL.Path wants it: "/slo/checkout/requests-latency".
-// Join it to the external URL's own path, if any.
-func SLOPath(id string) string { return "/slo/" + id }
+// SLOPath returns the escaped path of an SLO's page below the dashboard's
+// root, as a link or url.URL.RawPath wants it:
+// "/slo/checkout/requests-latency", "/slo/checkout/api/GET%20%2F" for the
+// group "GET /" of a grouped SLO. Join it to the external URL's escaped
+// path, if any, without cleaning it.
+func SLOPath(id string) string { return "/slo/" + escapeID(id) }
 
+// escapeID escapes an SLO id for a path. The slashes between service and
+// name and between name and group stay; a group's values, which may hold
+// any character, slashes included, are escaped whole, so that an id
+// ending in "/" keeps it.
 func escapeID(id string) string {
-	parts := strings.Split(id, "/")
+	parts := strings.SplitN(id, "/", 3)
 	for i, p := range parts {
 		parts[i] = url.PathEscape(p)
 	}
 	return strings.Join(parts, "/")
 }
 
-// idParam returns the SLO id a wildcard route matched, unescaped.
+// idParam returns the SLO id a wildcard route matched, unescaped. A
+// trailing slash typed after the id is dropped before unescaping, so that
+// an escaped one, the end of a group's value, stays.
 func idParam(r *http.Request) string {
 	id := chi.URLParam(r, "*")
-	if r.URL.RawPath != "" {
-		if u, err := url.PathUnescape(id); err == nil {
-			id = u
-		}
+	if r.URL.RawPath == "" {
+		return strings.TrimSuffix(id, "/")
 	}
-	return strings.TrimSuffix(id, "/")
+	if u, err := url.PathUnescape(strings.TrimSuffix(id, "/")); err == nil {
+		return u
+	}
+	return id
 }
