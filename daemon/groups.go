@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/web"
 )
 
 // groupJSON is one grouped SLO in /api/v1/groups: the SLOs it expanded to
@@ -65,7 +65,7 @@ func (d *Daemon) groupsPage(w http.ResponseWriter, _ *http.Request) {
 			pg.Error = d.redactor.Redact(g.Err.Error())
 		}
 		for _, id := range g.Members {
-			m := member{ID: id, Path: "slo/" + escapeSLOID(id), State: "not evaluated yet"}
+			m := member{ID: id, Path: strings.TrimPrefix(web.SLOPath(id), "/"), State: "not evaluated yet"}
 			if st, ok := statuses[id]; ok {
 				m.State, m.Firing = string(st.State), string(st.Firing())
 			}
@@ -77,16 +77,6 @@ func (d *Daemon) groupsPage(w http.ResponseWriter, _ *http.Request) {
 	if err := groupsTemplate.Execute(w, page); err != nil {
 		d.log.Warn("render groups page", "err", err)
 	}
-}
-
-// escapeSLOID escapes each part of an SLO id for a link, keeping the
-// slashes between them, as the dashboard's own links do.
-func escapeSLOID(id string) string {
-	parts := strings.Split(id, "/")
-	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
-	}
-	return strings.Join(parts, "/")
 }
 
 var groupsTemplate = template.Must(template.New("groups").Parse(`<!doctype html>
