@@ -22,7 +22,8 @@ import (
 // vanished or reset around it; a tail that starts at or before a flagged
 // step is queried as before.
 
-// tailTile is one tile read at the tail step.
+// tailTile is one tile read at the tail step, or, with a nil suffix, a tile
+// needed once and not read yet.
 type tailTile struct {
 	start time.Time
 	step  time.Duration
@@ -69,10 +70,19 @@ func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, 
 	key := tailKey{start.UnixNano(), step}
 	tt, ok := t.tails[key]
 	if !ok {
+		// The first cycle to need a tile queries its tail: a tile is read
+		// when a second cycle needs it, so that a first cycle, which needs
+		// every tile at once, does not read them all.
+		t.tails[key] = &tailTile{used: true}
+		return e.diff(ctx, q, src, from, boundary, at)
+	}
+	if tt.suffix == nil {
+		used := tt.used
 		var err error
 		if tt, err = e.readTailTile(ctx, q, src, start, step, sub); err != nil {
 			return nil, err
 		}
+		tt.used = used
 		t.tails[key] = tt
 	}
 	tt.used = true
