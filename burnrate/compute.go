@@ -110,6 +110,9 @@ func windowStatus(sp *sloPlan, ans *answers, w time.Duration, budget float64) Wi
 	// read is a number an SLO reads; NaN (0/0) counts as no answer.
 	read := func(r *ref) (float64, bool) {
 		v, ok := ans.values[r.src][w][r.key]
+		if r.perSecond {
+			v /= w.Seconds()
+		}
 		return v, ok && !math.IsNaN(v)
 	}
 	switch {
