@@ -120,7 +120,11 @@ func windowStatus(sp *sloPlan, ans *answers, corr *correctionTerms, w time.Durat
 	// read is a number an SLO reads; NaN (0/0) counts as no answer.
 	read := func(r *ref) (float64, bool) {
 		v, ok := ans.values[r.src][w][r.key]
-		return corr.subtract(cw, r, v), ok && !math.IsNaN(v)
+		v = corr.subtract(cw, r, v)
+		if r.perSecond {
+			v /= w.Seconds()
+		}
+		return v, ok && !math.IsNaN(v)
 	}
 	switch {
 	case sp.ratio != nil:

@@ -390,10 +390,10 @@ func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *
 }
 
 // maxRangeSteps bounds the steps of one range query that builds tiles: a
-// first cycle over 30 days of coarse tiles reads them a day at a time, so
-// that what an answer holds (and what the engine computes for it at once)
-// does not grow with the history.
-const maxRangeSteps = 24
+// first cycle over 30 days of coarse tiles reads them two days at a time,
+// so that what an answer holds (and what the engine computes for it at
+// once) does not grow with the history.
+const maxRangeSteps = 48
 
 // fillRange appends the tiles ending at first, first+step, …, last: an
 // instant query for one tile, range queries of at most maxRangeSteps steps

@@ -23,10 +23,9 @@ func TestTheFirstCycleHoldsNoMorePointsForALongerHistory(t *testing.T) {
 		held[days] = q.mostHeld.Load()
 		t.Logf("%d days of history: %d points read, at most %d in one answer", days, q.points.Load(), held[days])
 	}
-	// One key per source here: an answer holds at most a day of coarse
-	// tiles, two hours of fine ones, or the 120 cycle steps of the hour a
-	// 3-day window starts in, whatever the history.
-	if held[9] != held[4] || held[9] > 120 {
-		t.Errorf("the most points one answer held: %d with 4 days of history, %d with 9, want the same and at most 120", held[4], held[9])
+	// One key per source here: an answer holds at most two days of
+	// coarse tiles or four hours of fine ones, whatever the history.
+	if held[9] != held[4] || held[9] > 48 {
+		t.Errorf("the most points one answer held: %d with 4 days of history, %d with 9, want the same and at most 48", held[4], held[9])
 	}
 }

@@ -151,16 +151,19 @@ func (e *Evaluator) readState(r io.Reader, origin string) (map[string]*tiles, ma
 	get := func(v any) error {
 		var head [8]byte
 		if _, err := io.ReadFull(r, head[:]); err != nil {
-			return fmt.Errorf("record %d: %w", records, err)
+			return fmt.Errorf("record %d: %w", records, endsEarly(err))
 		}
 		n := binary.LittleEndian.Uint32(head[:4])
 		if n > maxRecord {
 			return fmt.Errorf("record %d: length %d is too long", records, n)
 		}
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return fmt.Errorf("record %d: %w", records, err)
+		// Grown as the bytes arrive: a damaged length cannot allocate more
+		// than the file holds.
+		var b bytes.Buffer
+		if _, err := io.CopyN(&b, r, int64(n)); err != nil {
+			return fmt.Errorf("record %d: %w", records, endsEarly(err))
 		}
+		buf := b.Bytes()
 		if crc32.Checksum(buf, stateCRC) != binary.LittleEndian.Uint32(head[4:]) {
 			return fmt.Errorf("record %d: checksum mismatch", records)
 		}
@@ -196,7 +199,7 @@ func (e *Evaluator) readState(r io.Reader, origin string) (map[string]*tiles, ma
 		if s.Fine == nil && s.Coarse == nil {
 			continue
 		}
-		t, err := e.tilesOf(s)
+		t, err := e.tilesOf(s, h.WrittenAt)
 		if err != nil {
 			return nil, nil, fmt.Errorf("source %s: %w", s.ID, err)
 		}
@@ -212,10 +215,19 @@ func (e *Evaluator) readState(r io.Reader, origin string) (map[string]*tiles, ma
 	return tiles, starts, nil
 }
 
+// endsEarly says that a file that ends before its last record was cut.
+func endsEarly(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
 // tilesOf checks a source's runs and turns them into tiles: each run of
-// its own tile length, aligned to it, with a value per tile for every key,
-// and the coarse run ending where the fine one covers.
-func (e *Evaluator) tilesOf(s sourceState) (*tiles, error) {
+// its own tile length, aligned to it, ending before the state was written,
+// with a value per tile for every key, and the coarse run ending where the
+// fine one covers.
+func (e *Evaluator) tilesOf(s sourceState, written time.Time) (*tiles, error) {
 	t := newTiles(e.opts.FineTile, e.opts.CoarseTile)
 	for _, p := range []struct {
 		run   *tileRun
@@ -230,6 +242,9 @@ func (e *Evaluator) tilesOf(s sourceState) (*tiles, error) {
 		}
 		if st.Count > 0 && !st.First.Truncate(st.Step).Equal(st.First) {
 			return nil, fmt.Errorf("%s tiles start at %s, off their grid", st.Step, st.First)
+		}
+		if end := st.First.Add(time.Duration(st.Count) * st.Step); st.Count > 0 && end.After(written) {
+			return nil, fmt.Errorf("%s tiles end at %s, after the state was written at %s", st.Step, end, written)
 		}
 		p.run.first, p.run.count = st.First, st.Count
 		for i, k := range st.Keys {

@@ -59,16 +59,17 @@ func render(results []*size, perRule perSLOCost, samples int64, writeTime time.D
 	b.WriteString("Samples flatter burnwatch: Prometheus 2.42's cost is as much per series selected as per sample read, and each of burnwatch's tiled-window queries selects its source's series four times (the value, its offset, resets() and increase()), for the bucket source of 10,000 SLOs 10,000 series. CPU is the measure that counts what Prometheus does. burnwatch's execTotalTime sum counts up to four queries in flight at once on 2 cores; Sloth's is the sum of its rules run one at a time.\n\n")
 
 	var t3 report.Table
-	t3.Header = []string{"SLOs", "steady p50", fmt.Sprintf("steady p99 (of %d)", steadyCycles), "steady p50 via prom.NewHTTP", "first cycle", "first cycle queries, samples", "peak RSS", "RSS after the steady cycles", "Go heap in use", "spec load", "restart: tile state, first cycle (queries)"}
+	t3.Header = []string{"SLOs", "steady p50", fmt.Sprintf("steady p99 (of %d)", steadyCycles), "steady p50 via prom.NewHTTP", "first cycle", "first cycle queries, samples", "second cycle, queries, samples", "peak RSS", "RSS after the steady cycles", "Go heap in use", "spec load", "restart: tile state, first cycle (queries)"}
 	for _, r := range results {
 		t3.Row(fmt.Sprint(r.n), report.Duration(report.Percentile(r.bw.walls(), 50)), report.Duration(report.Percentile(r.bw.walls(), 99)),
 			report.Duration(report.Percentile(walls(r.bw.Check), 50)), report.Duration(r.bw.First.Wall),
 			fmt.Sprintf("%d, %s", r.bw.First.Queries, report.Count(r.bw.First.Samples)),
+			fmt.Sprintf("%s, %d, %s", report.Duration(r.bw.Second.Wall), r.bw.Second.Queries, report.Count(r.bw.Second.Samples)),
 			report.MiB(r.bw.PeakRSS), report.MiB(r.bw.RSS), report.MiB(r.bw.HeapInuse), report.Duration(r.bw.Load),
 			fmt.Sprintf("%s, %s (%d)", report.MiB(r.bw.StateBytes), report.Duration(r.bw.Restart.Wall), r.bw.Restart.Queries))
 	}
 	fmt.Fprintf(&b, "### burnwatch cycle time and memory\n\n%s\n", t3.String())
-	b.WriteString("Cycle time is the wall time of Evaluate, queries included, with the evaluator's default parallelism (4 queries in flight). The first cycle builds every tile from the 3 days of history (30 days in a Prometheus that has them). Peak RSS is the process's VmHWM, reached while the first cycle decodes its range queries' answers; the RSS and heap after the steady cycles follow a garbage collection. All of it is burnwatch's evaluation alone, without the dashboard or alerting. The restart column is a new evaluator that reads the tile state the first one wrote (its size given) and evaluates two cycles later, as a daemon restarted on its data directory does; its time includes reading the state.\n\n")
+	b.WriteString("Cycle time is the wall time of Evaluate, queries included, with the evaluator's default parallelism (4 queries in flight). The first cycle builds every tile from the 3 days of history (30 days in a Prometheus that has them). Peak RSS is the process's VmHWM, reached while the first cycle decodes its range queries' answers; the RSS and heap after the steady cycles follow a garbage collection. All of it is burnwatch's evaluation alone, without the dashboard or alerting. The second cycle reads, once, the tiles the tails of the long windows fall in, at the cycle's step; steady cycles then read a tile again only when a tail enters a new one. The restart column is a new evaluator that reads the tile state the first one wrote (its size given) and evaluates two cycles later, as a daemon restarted on its data directory does; its time includes reading the state.\n\n")
 
 	var t4 report.Table
 	t4.Header = []string{"SLOs", "rule groups", "rules", "load (reload)", "groups evaluated in the interval", "sum of their evaluation times", "longest group", "Prometheus CPU per 30 s", "Prometheus RSS", "rules in error"}

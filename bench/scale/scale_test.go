@@ -136,6 +136,7 @@ type cyclesResult struct {
 	SLOs       int           `json:"slos"`
 	Load       time.Duration `json:"load_ns"`
 	First      cycleJSON     `json:"first"`
+	Second     cycleJSON     `json:"second"`
 	Steady     []cycleJSON   `json:"steady"`
 	Check      []cycleJSON   `json:"check"`
 	PeakRSS    int64         `json:"peak_rss_bytes"`
@@ -200,7 +201,7 @@ func runCycles(t *testing.T, bin, url, specs string, at time.Time) cyclesResult 
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("decode %s: %v", out, err)
 	}
-	for _, c := range append(append([]cycleJSON{res.First}, res.Steady...), res.Check...) {
+	for _, c := range append(append([]cycleJSON{res.First, res.Second, res.Restart}, res.Steady...), res.Check...) {
 		if c.NotOK > 0 {
 			t.Errorf("%d SLOs: %d not evaluated (error or no data) in a cycle", res.SLOs, c.NotOK)
 			break

@@ -3,7 +3,8 @@
 // is burnwatch's alone, and prints what they cost as JSON. The scale suite
 // runs it once per SLO set; it is not part of burnwatch.
 //
-// It evaluates a first cycle (which builds the tiles of long windows) and
+// It evaluates a first cycle (which builds the tiles of long windows), a
+// second (which reads the tiles the tails of long windows fall in) and
 // -cycles steady cycles, -step apart in simulated time, through a querier
 // that asks Prometheus for query statistics (stats=all), to count the
 // samples it read; then -check more steady cycles through prom.NewHTTP,
@@ -36,9 +37,11 @@ import (
 type Result struct {
 	SLOs int           `json:"slos"`
 	Load time.Duration `json:"load_ns"`
-	// First is the first cycle, Steady the later ones through the
+	// First is the first cycle, Second the one after it (which reads the
+	// tiles its windows' tails fall in), Steady the later ones through the
 	// statistics querier, Check those through prom.NewHTTP.
 	First  Cycle   `json:"first"`
+	Second Cycle   `json:"second"`
 	Steady []Cycle `json:"steady"`
 	Check  []Cycle `json:"check"`
 	// PeakRSS is the process's peak resident set size (VmHWM) at the end,
@@ -100,6 +103,11 @@ func run(url, dir string, at time.Time, cycles, check int, step time.Duration) (
 	ev := burnrate.NewEvaluator(burnrate.Options{})
 	var err error
 	if res.First, err = cycle(ev, sq, &p, set.SLOs, at); err != nil {
+		return nil, err
+	}
+	// The second cycle reads the tiles the first one's tails fall in.
+	at = at.Add(step)
+	if res.Second, err = cycle(ev, sq, &p, set.SLOs, at); err != nil {
 		return nil, err
 	}
 	for range cycles {
