@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -62,7 +63,7 @@ func asEventCounter(tmpl string) (eventCounter, bool) {
 		var name string
 		var rest []*labels.Matcher
 		for _, m := range vs.LabelMatchers {
-			if m.Name == labels.MetricName {
+			if m.Name == model.MetricNameLabel {
 				if m.Type != labels.MatchEqual || name != "" {
 					return eventCounter{}, false
 				}

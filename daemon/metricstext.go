@@ -68,7 +68,7 @@ func (x *sloExposition) current(format expfmt.Format) *sloText {
 // the last scrape asked for (the text format before any scrape).
 func (x *sloExposition) prepare() {
 	x.mu.Lock()
-	format := expfmt.Negotiate(http.Header{})
+	format := negotiate(http.Header{})
 	if x.last != nil {
 		format = x.last.format
 	}
@@ -104,7 +104,7 @@ func (d *Daemon) metricsHandler() http.Handler {
 	slos := d.metrics.slos
 	full := promhttp.HandlerFor(prometheus.Gatherers{d.reg, slos.reg}, promhttp.HandlerOpts{Registry: d.reg})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		text := expfmt.Negotiate(r.Header)
+		text := negotiate(r.Header)
 		if text.FormatType() != expfmt.TypeTextPlain {
 			full.ServeHTTP(w, r)
 			return
@@ -147,4 +147,10 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// negotiate picks the exposition format a scrape's Accept header asks for,
+// among those promhttp serves without OpenMetrics.
+func negotiate(h http.Header) expfmt.Format {
+	return expfmt.NegotiateAccept(h, expfmt.NewFormat(expfmt.TypeProtoDelim), expfmt.NewFormat(expfmt.TypeProtoText), expfmt.NewFormat(expfmt.TypeProtoCompact), expfmt.NewFormat(expfmt.TypeTextPlain))
 }
