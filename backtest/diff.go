@@ -195,14 +195,14 @@ func linkOf(s *slo.SLO) string {
 	return link
 }
 
-// compareAlerts pairs alerts of one tier whose times overlap: identical
+// compareAlerts pairs alerts of one kind and tier whose times overlap: identical
 // pairs are unchanged, others moved; the rest appear or disappear.
 func compareAlerts(old, new []Alert) (appear, disappear []Alert, moved []AlertMove) {
 	used := make([]bool, len(new))
 	for _, o := range old {
 		match := -1
 		for j, n := range new {
-			if used[j] || n.Severity != o.Severity {
+			if used[j] || n.Kind != o.Kind || n.Severity != o.Severity {
 				continue
 			}
 			if n.Start.Equal(o.Start) && n.End.Equal(o.End) {
