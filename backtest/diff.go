@@ -145,10 +145,11 @@ func changedFields(a, b *slo.SLO) []string {
 	if !reflect.DeepEqual(correctionsOf(a), correctionsOf(b)) {
 		out = append(out, "corrections")
 	}
-	// The rest, but where it was declared; trace links compare by what
-	// they render.
+	// The rest, but where it and its gate were declared; trace links
+	// compare by what they render.
 	ac, bc := *a, *b
 	ac.Source, bc.Source = slo.Source{}, slo.Source{}
+	ac.Gate, bc.Gate = gateOf(a), gateOf(b)
 	ac.Objective, ac.Period, ac.SLI, ac.Alerting, ac.Corrections = b.Objective, b.Period, b.SLI, b.Alerting, b.Corrections
 	ac.Traces.Link, bc.Traces.Link = nil, nil
 	if !reflect.DeepEqual(ac, bc) || linkOf(a) != linkOf(b) {
@@ -181,6 +182,16 @@ func correctionsOf(s *slo.SLO) []comparedCorrection {
 		out = append(out, cc)
 	}
 	return out
+}
+
+// gateOf is an SLO's gate without where it was declared.
+func gateOf(s *slo.SLO) *slo.Gate {
+	if s.Gate == nil {
+		return nil
+	}
+	g := *s.Gate
+	g.Source = slo.Source{}
+	return &g
 }
 
 // linkOf is the trace link an SLO renders for a fixed trace.
