@@ -20,8 +20,9 @@ type accounts struct {
 type account struct {
 	slo    *slo.SLO
 	report SLOReport
-	// open is the index in report.Alerts of the alert firing now, or -1.
-	open int
+	// open are the indexes in report.Alerts of the alerts firing now, by
+	// kind.
+	open map[alerting.Kind]int
 	// noData and unevaluated are the spans going on now, if any.
 	noData, unevaluated *Span
 }
@@ -30,30 +31,34 @@ func newAccounts(slos []*slo.SLO, step time.Duration) *accounts {
 	a := &accounts{step: step, byID: map[string]*account{}}
 	for _, s := range slos {
 		a.order = append(a.order, s.ID)
-		a.byID[s.ID] = &account{slo: s, open: -1, report: SLOReport{
+		a.byID[s.ID] = &account{slo: s, open: map[alerting.Kind]int{}, report: SLOReport{
 			ID: s.ID, Objective: s.ObjectivePercent(), Period: s.Period.String()}}
 	}
 	return a
 }
+
+// alertKinds are the incidents that are alerts; no-data and failing
+// incidents are not: the spans say them.
+var alertKinds = map[alerting.Kind]bool{alerting.KindBurn: true, alerting.KindExhaustion: true, alerting.KindBudgetSpent: true}
 
 // evaluated takes one cycle: its statuses and the incidents that opened
 // or resolved at it.
 func (a *accounts) evaluated(res burnrate.Result, changed []alerting.Incident) {
 	for _, inc := range changed {
 		acc := a.byID[inc.SLOID]
-		if acc == nil || inc.Kind != alerting.KindBurn {
-			continue // no-data and failing incidents: the spans say it
-		}
-		if inc.State == alerting.IncidentResolved {
-			if acc.open >= 0 {
-				al := &acc.report.Alerts[acc.open]
-				al.End, al.EndReason = inc.ResolvedAt, inc.EndReason
-			}
-			acc.open = -1
+		if acc == nil || !alertKinds[inc.Kind] {
 			continue
 		}
-		acc.report.Alerts = append(acc.report.Alerts, Alert{Severity: inc.Severity, Start: inc.StartedAt})
-		acc.open = len(acc.report.Alerts) - 1
+		if inc.State == alerting.IncidentResolved {
+			if i, ok := acc.open[inc.Kind]; ok {
+				al := &acc.report.Alerts[i]
+				al.End, al.EndReason = inc.ResolvedAt, inc.EndReason
+			}
+			delete(acc.open, inc.Kind)
+			continue
+		}
+		acc.report.Alerts = append(acc.report.Alerts, Alert{Kind: inc.Kind, Severity: inc.Severity, Start: inc.StartedAt})
+		acc.open[inc.Kind] = len(acc.report.Alerts) - 1
 	}
 	for i := range res.Statuses {
 		st := &res.Statuses[i]
@@ -64,22 +69,33 @@ func (a *accounts) evaluated(res burnrate.Result, changed []alerting.Incident) {
 		acc.spans(st)
 		burnt := a.burnt(st)
 		acc.report.BudgetConsumed += burnt
-		if acc.open < 0 {
-			continue
-		}
-		al := &acc.report.Alerts[acc.open]
-		al.BudgetConsumed += burnt
-		for _, r := range st.Alerts {
-			if r.Severity == al.Severity && r.Firing {
-				al.PeakBurn = math.Max(al.PeakBurn, r.LongBurnRate)
+		for kind, i := range acc.open {
+			al := &acc.report.Alerts[i]
+			al.BudgetConsumed += burnt
+			switch kind {
+			case alerting.KindBurn:
+				acc.firing(al, st, a.step)
+			case alerting.KindExhaustion:
+				if ex := st.Exhaustion; ex != nil && !math.IsNaN(ex.BurnRate) && !math.IsInf(ex.BurnRate, 0) {
+					al.PeakBurn = math.Max(al.PeakBurn, ex.BurnRate)
+				}
 			}
 		}
-		switch al.Severity {
-		case slo.Page:
-			acc.report.FiringPage += a.step
-		case slo.Ticket:
-			acc.report.FiringTicket += a.step
+	}
+}
+
+// firing counts a step of a burn alert: its peak burn and time firing.
+func (acc *account) firing(al *Alert, st *burnrate.Status, step time.Duration) {
+	for _, r := range st.Alerts {
+		if r.Severity == al.Severity && r.Firing {
+			al.PeakBurn = math.Max(al.PeakBurn, r.LongBurnRate)
 		}
+	}
+	switch al.Severity {
+	case slo.Page:
+		acc.report.FiringPage += step
+	case slo.Ticket:
+		acc.report.FiringTicket += step
 	}
 }
 

@@ -54,9 +54,11 @@ type SLOReport struct {
 	ID        string
 	Objective float64 // in percent, as the spec wrote it
 	Period    string
-	// Alerts are the pages and tickets, oldest first.
+	// Alerts are the pages and tickets, oldest first: burn alerts, and
+	// the budget exhaustion and budget spent alerts the SLO asks for.
 	Alerts []Alert
-	// FiringPage and FiringTicket are the time spent firing at each tier.
+	// FiringPage and FiringTicket are the time burn alerts spent firing
+	// at each tier.
 	FiringPage, FiringTicket time.Duration
 	// BudgetConsumed is the share of the period's error budget burnt over
 	// the range (1 is the whole budget).
@@ -69,14 +71,17 @@ type SLOReport struct {
 
 // Alert is one page or ticket the policy would have raised.
 type Alert struct {
+	// Kind is alerting.KindBurn, KindExhaustion or KindBudgetSpent.
+	Kind     alerting.Kind
 	Severity slo.Severity
 	// Start is the first evaluation that fired; End the first that did
 	// not, zero when it was still firing at the end of the range.
 	Start, End time.Time
 	// EndReason says why it ended: recovered, or escalated to a page.
 	EndReason alerting.EndReason
-	// PeakBurn is the highest long-window burn rate among the tier's
-	// firing rules while it fired.
+	// PeakBurn is the highest burn rate while it fired: for a burn alert
+	// the long-window one among the tier's firing rules, for a budget
+	// exhaustion alert the one over its window; none for budget spent.
 	PeakBurn float64
 	// BudgetConsumed is the share of the period's error budget burnt while
 	// it fired.

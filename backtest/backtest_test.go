@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,23 @@ slos:
     sli:
       errors:
         metric: traces_span_metrics_calls_total{service_name="api"}
+`
+
+// apiBudgetSpec is apiSpec with a ten times smaller budget, which the
+// outage spends, and both budget alerts.
+const apiBudgetSpec = `version: burnwatch/v1
+team: api
+slos:
+  - name: availability
+    service: api
+    objective: 99.99
+    period: 30d
+    sli:
+      errors:
+        metric: traces_span_metrics_calls_total{service_name="api"}
+    alerting:
+      exhaustion: {within: 2d, window: 1h}
+      budget_spent: {severity: page}
 `
 
 // outage is four days of 100 calls a minute from day0, with 20% of them
@@ -80,15 +98,27 @@ func loadSpecs(t testing.TB, dir string) []*slo.SLO {
 
 // firing is an alert as both the daemon and a backtest report it.
 type firing struct {
+	Kind       alerting.Kind
 	Severity   slo.Severity
 	Start, End time.Time
+}
+
+// compare orders firings by start, then kind and severity.
+func (f firing) compare(g firing) int {
+	if c := f.Start.Compare(g.Start); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(f.Kind), string(g.Kind)); c != 0 {
+		return c
+	}
+	return strings.Compare(string(f.Severity), string(g.Severity))
 }
 
 func backtestFirings(rep *backtest.Report) []firing {
 	var out []firing
 	for _, s := range rep.SLOs {
 		for _, a := range s.Alerts {
-			out = append(out, firing{a.Severity, a.Start.UTC(), a.End.UTC()})
+			out = append(out, firing{a.Kind, a.Severity, a.Start.UTC(), a.End.UTC()})
 		}
 	}
 	return out
@@ -97,7 +127,7 @@ func backtestFirings(rep *backtest.Report) []firing {
 func TestBacktestFiresAtTheInstantsTheDaemonFires(t *testing.T) {
 	e := loadOutage(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "specs", "api.yaml"), apiSpec)
+	writeFile(t, filepath.Join(dir, "specs", "api.yaml"), apiBudgetSpec)
 	writeFile(t, filepath.Join(dir, "burnwatch.yaml"), "prometheus: {url: http://127.0.0.1:9}\nspecs: [specs]\ndata_dir: data\n")
 	from, to := outageStart.Add(-time.Hour), outageStart.Add(8*time.Hour)
 	const step = 30 * time.Second
@@ -113,11 +143,12 @@ func TestBacktestFiresAtTheInstantsTheDaemonFires(t *testing.T) {
 	}
 	var fromDaemon []firing
 	for _, inc := range daemonIncidents(t, d) {
-		if inc.Kind == alerting.KindBurn {
-			fromDaemon = append(fromDaemon, firing{inc.Severity, inc.StartedAt.UTC(), inc.ResolvedAt.UTC()})
+		switch inc.Kind {
+		case alerting.KindBurn, alerting.KindExhaustion, alerting.KindBudgetSpent:
+			fromDaemon = append(fromDaemon, firing{inc.Kind, inc.Severity, inc.StartedAt.UTC(), inc.ResolvedAt.UTC()})
 		}
 	}
-	slices.SortFunc(fromDaemon, func(a, b firing) int { return a.Start.Compare(b.Start) })
+	slices.SortFunc(fromDaemon, firing.compare)
 
 	rep, err := backtest.Run(context.Background(), backtest.Options{SLOs: loadSpecs(t, filepath.Join(dir, "specs")),
 		Querier: e, From: from, To: to, Step: step})
@@ -125,8 +156,14 @@ func TestBacktestFiresAtTheInstantsTheDaemonFires(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := backtestFirings(rep)
-	if len(fromDaemon) < 2 || fromDaemon[0].Severity != slo.Page {
-		t.Fatalf("the daemon raised %+v; the outage should page, then ticket", fromDaemon)
+	slices.SortFunc(got, firing.compare)
+	raised := map[firing]bool{}
+	for _, f := range fromDaemon {
+		raised[firing{Kind: f.Kind, Severity: f.Severity}] = true
+	}
+	if !raised[firing{Kind: alerting.KindBurn, Severity: slo.Page}] || !raised[firing{Kind: alerting.KindBurn, Severity: slo.Ticket}] ||
+		!raised[firing{Kind: alerting.KindExhaustion, Severity: slo.Ticket}] || !raised[firing{Kind: alerting.KindBudgetSpent, Severity: slo.Page}] {
+		t.Fatalf("the daemon raised %+v; the outage should page, then ticket, warn of the budget's exhaustion and spend it", fromDaemon)
 	}
 	if !slices.Equal(got, fromDaemon) {
 		t.Errorf("backtest fired\n%+v\nthe daemon fired\n%+v", got, fromDaemon)

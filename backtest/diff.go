@@ -35,7 +35,7 @@ type SLODiff struct {
 	ID     string
 	Change Change
 	// Fields name what changed in a changed SLO: objective, period, sli,
-	// alerting, and "metadata" for what no alert depends on.
+	// alerting, corrections, and "metadata" for what no alert depends on.
 	Fields []string
 	// Appear are the alerts only the new policy raises, Disappear those
 	// only the old one raised, Moved the ones both raise at the same tier
@@ -142,16 +142,56 @@ func changedFields(a, b *slo.SLO) []string {
 	if !reflect.DeepEqual(a.Alerting, b.Alerting) {
 		out = append(out, "alerting")
 	}
-	// The rest, but where it was declared; trace links compare by what
-	// they render.
+	if !reflect.DeepEqual(correctionsOf(a), correctionsOf(b)) {
+		out = append(out, "corrections")
+	}
+	// The rest, but where it and its gate were declared; trace links
+	// compare by what they render.
 	ac, bc := *a, *b
 	ac.Source, bc.Source = slo.Source{}, slo.Source{}
-	ac.Objective, ac.Period, ac.SLI, ac.Alerting = b.Objective, b.Period, b.SLI, b.Alerting
+	ac.Gate, bc.Gate = gateOf(a), gateOf(b)
+	ac.Objective, ac.Period, ac.SLI, ac.Alerting, ac.Corrections = b.Objective, b.Period, b.SLI, b.Alerting, b.Corrections
 	ac.Traces.Link, bc.Traces.Link = nil, nil
 	if !reflect.DeepEqual(ac, bc) || linkOf(a) != linkOf(b) {
 		out = append(out, "metadata")
 	}
 	return out
+}
+
+// comparedCorrection is a correction as diff compares it: without where it
+// was declared, a recurring one's time zone by name.
+type comparedCorrection struct {
+	c    slo.Correction
+	zone string
+}
+
+// correctionsOf is what an SLO's corrections exclude.
+func correctionsOf(s *slo.SLO) []comparedCorrection {
+	var out []comparedCorrection
+	for _, c := range s.Corrections {
+		cc := comparedCorrection{c: c}
+		cc.c.Source = slo.Source{}
+		if c.Recurring != nil {
+			r := *c.Recurring
+			if r.Location != nil {
+				cc.zone = r.Location.String()
+			}
+			r.Location = nil
+			cc.c.Recurring = &r
+		}
+		out = append(out, cc)
+	}
+	return out
+}
+
+// gateOf is an SLO's gate without where it was declared.
+func gateOf(s *slo.SLO) *slo.Gate {
+	if s.Gate == nil {
+		return nil
+	}
+	g := *s.Gate
+	g.Source = slo.Source{}
+	return &g
 }
 
 // linkOf is the trace link an SLO renders for a fixed trace.
@@ -166,14 +206,14 @@ func linkOf(s *slo.SLO) string {
 	return link
 }
 
-// compareAlerts pairs alerts of one tier whose times overlap: identical
+// compareAlerts pairs alerts of one kind and tier whose times overlap: identical
 // pairs are unchanged, others moved; the rest appear or disappear.
 func compareAlerts(old, new []Alert) (appear, disappear []Alert, moved []AlertMove) {
 	used := make([]bool, len(new))
 	for _, o := range old {
 		match := -1
 		for j, n := range new {
-			if used[j] || n.Severity != o.Severity {
+			if used[j] || n.Kind != o.Kind || n.Severity != o.Severity {
 				continue
 			}
 			if n.Start.Equal(o.Start) && n.End.Equal(o.End) {

@@ -61,7 +61,7 @@ func writeDiffAlerts(w io.Writer, s SLODiff, prefix string) {
 }
 
 func alertLine(a Alert) string {
-	return fmt.Sprintf("%s from %s to %s (peak burn %s×)", a.Severity, stamp(a.Start), end(a), burn(a.PeakBurn))
+	return fmt.Sprintf("%s from %s to %s (peak burn %s×)", tier(a), stamp(a.Start), end(a), burn(a.PeakBurn))
 }
 
 func fields(s SLODiff) string {

@@ -20,20 +20,26 @@ func TestChangedFieldsNameWhatDiffers(t *testing.T) {
 	base := func() *slo.SLO {
 		return &slo.SLO{ID: "api/availability", Service: "api", Objective: 0.999, Period: slo.Period{Rolling: 30 * 24 * time.Hour},
 			SLI: slo.SLI{Kind: slo.SLIErrors, Metric: "calls_total"}, Traces: slo.Traces{Link: link},
-			Source: slo.Source{Path: "a.yaml", Line: 3, Column: 5}}
+			Source:      slo.Source{Path: "a.yaml", Line: 3, Column: 5},
+			Gate:        &slo.Gate{DenyWhilePaging: true, Source: slo.Source{Path: "a.yaml", Line: 1}},
+			Corrections: slo.Corrections{{Reason: "maintenance", From: time.Unix(0, 0), To: time.Unix(3600, 0), Source: slo.Source{Path: "a.yaml", Line: 20}}}}
 	}
 	for _, tc := range []struct {
 		name   string
 		change func(s *slo.SLO)
 		want   []string
 	}{
-		{"an SLO declared elsewhere, or with a new copy of its link, is unchanged", func(s *slo.SLO) {
+		{"an SLO and its corrections declared elsewhere, or with a new copy of its link, is unchanged", func(s *slo.SLO) {
 			s.Source = slo.Source{Path: "b.yaml", Line: 9}
+			s.Corrections[0].Source = slo.Source{Path: "b.yaml", Line: 30}
+			s.Gate.Source = slo.Source{Path: "b.yaml", Line: 2}
 			s.Traces.Link, _ = slo.NewLinkTemplate("jaeger", "http://127.0.0.1:16686", "")
 		}, nil},
 		{"a stricter objective is an objective change", func(s *slo.SLO) { s.Objective = 0.9999 }, []string{"objective"}},
 		{"a low-traffic guard is an alerting change", func(s *slo.SLO) { s.Alerting.MinValidEvents = 10 }, []string{"alerting"}},
 		{"another metric is an SLI change", func(s *slo.SLO) { s.SLI.Metric = "other_total" }, []string{"sli"}},
+		{"a longer correction is a corrections change", func(s *slo.SLO) { s.Corrections[0].To = time.Unix(7200, 0) }, []string{"corrections"}},
+		{"a gate policy is metadata", func(s *slo.SLO) { s.Gate.DenyWhilePaging = false }, []string{"metadata"}},
 		{"a description and a trace link are metadata", func(s *slo.SLO) { s.Description = "x"; s.Traces.Link = otherLink }, []string{"metadata"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

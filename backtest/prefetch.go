@@ -20,16 +20,17 @@ import (
 // evaluates its expression at each step exactly as an instant query
 // would, so the answers are the same. Chunks double from 16 points up to
 // MaxPoints, so an expression that stops being asked wastes little.
-// Queries outside [From, To], and range queries, go to the underlying
-// Querier unchanged. It is safe for concurrent use; each expression is
+// Range queries are answered alike (see QueryRange). Queries outside
+// [From, To] go to the underlying Querier unchanged. It is safe for concurrent use; each expression is
 // asked at increasing instants, as the evaluation loop does.
 type Prefetch struct {
 	q        burnrate.Querier
 	from, to time.Time
 	max      int
 
-	mu    sync.Mutex
-	exprs map[string]*prefetched
+	mu         sync.Mutex
+	exprs      map[string]*prefetched
+	rangeExprs map[rangeKey]*rangeEntry
 
 	ranges, instants, answered atomic.Int64
 }
@@ -54,7 +55,7 @@ func NewPrefetch(q burnrate.Querier, from, to time.Time, maxPoints int) *Prefetc
 	if maxPoints <= 0 {
 		maxPoints = DefaultMaxPoints
 	}
-	return &Prefetch{q: q, from: from, to: to, max: maxPoints, exprs: map[string]*prefetched{}}
+	return &Prefetch{q: q, from: from, to: to, max: maxPoints, exprs: map[string]*prefetched{}, rangeExprs: map[rangeKey]*rangeEntry{}}
 }
 
 // prefetched is what is known of one expression: when it was last asked,
@@ -119,12 +120,6 @@ func (p *Prefetch) Query(ctx context.Context, expr string, at time.Time) (model.
 	p.answered.Add(1)
 	e.last, e.lastOK = vec, true
 	return vec, nil
-}
-
-// QueryRange goes to the underlying Querier.
-func (p *Prefetch) QueryRange(ctx context.Context, expr string, r burnrate.Range) (model.Matrix, error) {
-	p.ranges.Add(1)
-	return p.q.QueryRange(ctx, expr, r)
 }
 
 func (p *Prefetch) entry(expr string) *prefetched {

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+
+	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/slo"
 )
 
 // WriteText writes the report for a terminal: per SLO its alerts, time
@@ -23,9 +26,9 @@ func WriteText(w io.Writer, rep *Report) error {
 			s.ID, num(s.Objective), s.Period, alertCount(s), span(s.FiringPage), span(s.FiringTicket), pct(s.BudgetConsumed))
 		if len(s.Alerts) > 0 {
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "  TIER\tSTART\tEND\tFIRING\tPEAK BURN\tBUDGET")
+			fmt.Fprintln(tw, "  ALERT\tSTART\tEND\tFIRING\tPEAK BURN\tBUDGET")
 			for _, a := range s.Alerts {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s×\t%s\n", a.Severity, stamp(a.Start), end(a), span(a.Firing(rep.To)), burn(a.PeakBurn), pct(a.BudgetConsumed))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s×\t%s\n", tier(a), stamp(a.Start), end(a), span(a.Firing(rep.To)), burn(a.PeakBurn), pct(a.BudgetConsumed))
 			}
 			tw.Flush()
 		}
@@ -51,10 +54,10 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 		}
 		fmt.Fprintf(w, "\n#### `%s`\n\n", s.ID)
 		if len(s.Alerts) > 0 {
-			fmt.Fprintln(w, "| tier | start | end | firing | peak burn | budget |")
+			fmt.Fprintln(w, "| alert | start | end | firing | peak burn | budget |")
 			fmt.Fprintln(w, "|---|---|---|---|---|---|")
 			for _, a := range s.Alerts {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s× | %s |\n", a.Severity, stamp(a.Start), end(a), span(a.Firing(rep.To)), burn(a.PeakBurn), pct(a.BudgetConsumed))
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s× | %s |\n", tier(a), stamp(a.Start), end(a), span(a.Firing(rep.To)), burn(a.PeakBurn), pct(a.BudgetConsumed))
 			}
 		}
 		writeSpans(w, "No data", s.NoData, "- ")
@@ -100,6 +103,7 @@ type jsonSLO struct {
 }
 
 type jsonAlert struct {
+	Kind           string     `json:"kind"`
 	Severity       string     `json:"severity"`
 	Start          time.Time  `json:"start"`
 	End            *time.Time `json:"end"`
@@ -131,7 +135,7 @@ func reportJSON(rep *Report) jsonReport {
 }
 
 func alertJSON(a Alert, to time.Time) jsonAlert {
-	ja := jsonAlert{Severity: string(a.Severity), Start: a.Start.UTC(), EndReason: string(a.EndReason),
+	ja := jsonAlert{Kind: string(a.Kind), Severity: string(a.Severity), Start: a.Start.UTC(), EndReason: string(a.EndReason),
 		FiringSeconds: a.Firing(to).Seconds(), PeakBurn: finite(a.PeakBurn), BudgetConsumed: finite(a.BudgetConsumed)}
 	if !a.End.IsZero() {
 		e := a.End.UTC()
@@ -155,16 +159,37 @@ func finite(f float64) float64 {
 	return f
 }
 
+// alertCount counts an SLO's pages and tickets, of every kind, and says
+// how many were budget alerts.
 func alertCount(s SLOReport) string {
-	pages, tickets := 0, 0
+	pages, tickets, budget := 0, 0, 0
 	for _, a := range s.Alerts {
-		if a.Severity == "page" {
+		if a.Severity == slo.Page {
 			pages++
 		} else {
 			tickets++
 		}
+		if a.Kind != alerting.KindBurn {
+			budget++
+		}
 	}
-	return fmt.Sprintf("%d %s, %d %s", pages, plural(pages, "page"), tickets, plural(tickets, "ticket"))
+	out := fmt.Sprintf("%d %s, %d %s", pages, plural(pages, "page"), tickets, plural(tickets, "ticket"))
+	if budget > 0 {
+		out += fmt.Sprintf(" (%d on the budget)", budget)
+	}
+	return out
+}
+
+// tier names an alert: its severity, and what it is about unless it is a
+// burn alert.
+func tier(a Alert) string {
+	switch a.Kind {
+	case alerting.KindExhaustion:
+		return string(a.Severity) + " (budget exhaustion)"
+	case alerting.KindBudgetSpent:
+		return string(a.Severity) + " (budget spent)"
+	}
+	return string(a.Severity)
 }
 
 func plural(n int, word string) string {

@@ -84,6 +84,9 @@ type Evaluator struct {
 	// settledTerms are the corrections' terms over spans that will not
 	// change any more, kept between cycles (corrections.go).
 	settledTerms map[termKey]map[string]float64
+
+	// plans keeps the last plan between cycles (plancache.go).
+	plans planCache
 }
 
 // SetBlocked sets the SLOs that are not evaluated, by id, each with the
@@ -161,7 +164,7 @@ func (a *answers) fail(src *source, err error) {
 // or a block set with SetBlocked; the others are evaluated as usual.
 func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at time.Time) Result {
 	run, blocked := e.split(slos)
-	p := makePlan(run, at)
+	p := e.plans.get(run, at)
 	cq := &countingQuerier{q: q}
 	ans := &answers{values: map[*source]map[time.Duration]map[string]float64{}, errs: map[*source]error{}}
 

@@ -97,7 +97,7 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 			}
 		}
 		if page.Notification.ID == "" && at == 3*time.Minute {
-			page = waitFor(t, d.Inbox(), "checkout/requests-latency", "page", alerting.Firing)
+			page = waitFor(t, d.Inbox(), "checkout/requests-latency", alerting.KindBurn, "page", alerting.Firing)
 			checkTraceLink(t, d, page.Notification)
 			// The checkout spec's gate denies deploys while it pages.
 			if gate := get(t, d.URL()+"/api/v1/gate?service=checkout", http.StatusOK); !strings.Contains(gate, `"decision":"deny"`) || !strings.Contains(gate, "it pages") {
@@ -107,7 +107,7 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 	}
 
 	for _, want := range script.Expect {
-		got := waitFor(t, d.Inbox(), want.SLO, want.Severity, want.Status)
+		got := waitFor(t, d.Inbox(), want.SLO, want.Kind, want.Severity, want.Status)
 		at := got.Notification.EvaluatedAt.Sub(start)
 		t.Logf("%s: %s %s %s", Offset(at), want.Severity, want.SLO, want.Status)
 		if at != want.At {
@@ -154,15 +154,15 @@ func TestTheDemoPagesWithATraceLinkThenTicketsAndResolves(t *testing.T) {
 }
 
 // waitFor waits for the dispatcher to deliver a notification to the inbox.
-func waitFor(t *testing.T, inbox *Inbox, sloID, severity string, status alerting.Status) Delivered {
+func waitFor(t *testing.T, inbox *Inbox, sloID string, kind alerting.Kind, severity string, status alerting.Status) Delivered {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	d, err := inbox.Wait(ctx, func(n *alerting.Notification) bool {
-		return n.SLO.ID == sloID && n.Severity == severity && n.Status == status
+		return n.SLO.ID == sloID && n.Kind == kind && n.Severity == severity && n.Status == status
 	})
 	if err != nil {
-		t.Fatalf("no %s %s %s in the inbox: %v", severity, sloID, status, err)
+		t.Fatalf("no %s %s %s %s in the inbox: %v", kind, severity, sloID, status, err)
 	}
 	return d
 }

@@ -42,7 +42,9 @@ type Expectation struct {
 	// At is relative to T: the evaluation that should notify.
 	At time.Duration
 	// SLO is the SLO's id.
-	SLO      string
+	SLO string
+	// Kind is the alert's kind: a burn alert, or a budget alert.
+	Kind     alerting.Kind
 	Severity string
 	Status   alerting.Status
 	// Why says which rule fires or clears.
@@ -114,15 +116,15 @@ func DefaultScript() Script {
 				Recovery: "order-consumer: the fix is deployed; the leak stops too"},
 		},
 		Expect: []Expectation{
-			{At: 110 * time.Second, SLO: "checkout/requests-latency", Severity: "page", Status: alerting.Firing,
+			{At: 110 * time.Second, SLO: "checkout/requests-latency", Kind: alerting.KindBurn, Severity: "page", Status: alerting.Firing,
 				Why: "1h and 5m burn above 14.4"},
-			{At: 110 * time.Second, SLO: "checkout/requests-latency", Severity: "ticket", Status: alerting.Firing,
+			{At: 110 * time.Second, SLO: "checkout/requests-latency", Kind: alerting.KindExhaustion, Severity: "ticket", Status: alerting.Firing,
 				Why: "budget exhaustion: at the 1h burn the budget is spent within 2d"},
-			{At: 6*time.Minute + 30*time.Second, SLO: "order-consumer/messages-processed", Severity: "ticket", Status: alerting.Firing,
+			{At: 6*time.Minute + 30*time.Second, SLO: "order-consumer/messages-processed", Kind: alerting.KindBurn, Severity: "ticket", Status: alerting.Firing,
 				Why: "3d and 6h burn above 1"},
-			{At: 7*time.Minute + 50*time.Second, SLO: "checkout/requests-latency", Severity: "page", Status: alerting.Resolved,
+			{At: 7*time.Minute + 50*time.Second, SLO: "checkout/requests-latency", Kind: alerting.KindBurn, Severity: "page", Status: alerting.Resolved,
 				Why: "the 5m burn falls under 14.4"},
-			{At: 12*time.Minute + 40*time.Second, SLO: "order-consumer/messages-processed", Severity: "ticket", Status: alerting.Resolved,
+			{At: 12*time.Minute + 40*time.Second, SLO: "order-consumer/messages-processed", Kind: alerting.KindBurn, Severity: "ticket", Status: alerting.Resolved,
 				Why: "the 3d burn falls under 1"},
 		},
 	}

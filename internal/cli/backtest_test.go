@@ -46,7 +46,9 @@ type backtestJSON struct {
 	SLOs []struct {
 		ID        string  `json:"id"`
 		Objective float64 `json:"objective_percent"`
+		Budget    float64 `json:"budget_consumed"`
 		Alerts    []struct {
+			Kind     string     `json:"kind"`
 			Severity string     `json:"severity"`
 			Start    time.Time  `json:"start"`
 			End      *time.Time `json:"end"`
@@ -113,18 +115,24 @@ func TestBacktestAndDiffOfTheDemo(t *testing.T) {
 			}
 		}
 		// The 1h/5m rule pages first: once the 1h error ratio passes
-		// 14.4 × the budget, share × t / 1h of it.
+		// 14.4 × the budget, share × t / 1h of it. The demo corrects its
+		// backfilled checkout incident: that one pages nowhere.
 		want := map[string]time.Time{}
+		var corrected []demo.Episode
 		for _, e := range script.Episodes {
 			if e.From < 0 && e.Story != "" {
 				if id := pastIncidentSLO(e); id != "" {
+					if id == "checkout/requests-latency" {
+						corrected = append(corrected, e)
+						continue
+					}
 					detect := time.Duration(14.4 * budget[id] / e.Share * float64(time.Hour))
 					want[id] = start.Add(e.From + detect)
 				}
 			}
 		}
-		if len(want) != 3 {
-			t.Fatalf("the script's past incidents are %v; expected three that page", want)
+		if len(want) != 2 || len(corrected) != 1 {
+			t.Fatalf("the script's past incidents are %v and %d corrected; expected two that page and one corrected", want, len(corrected))
 		}
 		for id, at := range want {
 			got := pages[id]
@@ -136,6 +144,29 @@ func TestBacktestAndDiffOfTheDemo(t *testing.T) {
 			if _, ok := want[id]; !ok {
 				t.Errorf("%s paged at %v, with no past incident", id, got)
 			}
+		}
+
+		// Around the corrected incident, the spec without its correction
+		// pages and burns budget; the spec as shipped does neither.
+		e := corrected[0]
+		uncorrected := filepath.Join(t.TempDir(), "uncorrected")
+		withoutCorrections(t, specs, uncorrected)
+		around := []string{"--tsdb", tsdb, "--from", start.Add(e.From - time.Hour).Format(time.RFC3339),
+			"--to", start.Add(e.To + time.Hour).Format(time.RFC3339), "--step", step.String()}
+		latency := func(rep backtestJSON) (alerts int, budget float64) {
+			for _, s := range rep.SLOs {
+				if s.ID == "checkout/requests-latency" {
+					return len(s.Alerts), s.Budget
+				}
+			}
+			t.Fatalf("no checkout/requests-latency in the backtest")
+			return 0, 0
+		}
+		asShipped, shippedBudget := latency(runBacktestJSON(t, append([]string{"--specs", specs}, around...)...))
+		without, withoutBudget := latency(runBacktestJSON(t, append([]string{"--specs", uncorrected}, around...)...))
+		if without == 0 || asShipped != 0 || shippedBudget*10 > withoutBudget {
+			t.Errorf("around the corrected incident: %d alerts and %v of the budget as shipped, %d and %v without the correction; "+
+				"want none and a tenth at most as shipped", asShipped, shippedBudget, without, withoutBudget)
 		}
 	})
 
@@ -192,22 +223,31 @@ func TestBacktestAndDiffOfTheDemo(t *testing.T) {
 		rep := runBacktestJSON(t, "--specs", specs, "--tsdb", tsdb, "--from", start.Add(-10*time.Minute).Format(time.RFC3339),
 			"--to", end.Format(time.RFC3339), "--step", "10s")
 		type event struct {
-			slo, severity string
-			status        alerting.Status
-			at            time.Time
+			slo, kind, severity string
+			status              alerting.Status
+			at                  time.Time
 		}
 		got := map[event]bool{}
 		for _, s := range rep.SLOs {
 			for _, a := range s.Alerts {
-				got[event{s.ID, a.Severity, alerting.Firing, a.Start.UTC()}] = true
+				got[event{s.ID, a.Kind, a.Severity, alerting.Firing, a.Start.UTC()}] = true
 				if a.End != nil {
-					got[event{s.ID, a.Severity, alerting.Resolved, a.End.UTC()}] = true
+					got[event{s.ID, a.Kind, a.Severity, alerting.Resolved, a.End.UTC()}] = true
 				}
 			}
 		}
+		want := map[event]bool{}
 		for _, e := range script.Expect {
-			if want := (event{e.SLO, e.Severity, e.Status, start.Add(e.At)}); !got[want] {
-				t.Errorf("no %s %s %s at T+%s in the backtest; it has %v", e.SLO, e.Severity, e.Status, e.At, got)
+			want[event{e.SLO, string(e.Kind), e.Severity, e.Status, start.Add(e.At)}] = true
+		}
+		for e := range want {
+			if !got[e] {
+				t.Errorf("no %s %s %s %s at T+%s in the backtest", e.slo, e.kind, e.severity, e.status, e.at.Sub(start))
+			}
+		}
+		for e := range got {
+			if !want[e] && !e.at.Before(start) {
+				t.Errorf("the backtest has %s %s %s %s at T+%s; the daemon did not notify it", e.slo, e.kind, e.severity, e.status, e.at.Sub(start))
 			}
 		}
 	})
@@ -239,6 +279,30 @@ func stricter(t *testing.T, src, dst string) {
 			return err
 		}
 		return os.WriteFile(out, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// withoutCorrections copies the spec tree src into dst without its
+// files' top-level corrections sections.
+func withoutCorrections(t *testing.T, src, dst string) {
+	t.Helper()
+	section := regexp.MustCompile(`(?m)^corrections:\n(?:[ \t].*\n?|\n)*`)
+	err := filepath.WalkDir(src, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, strings.TrimPrefix(path, src))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, section.ReplaceAll(data, nil), 0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
