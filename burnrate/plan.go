@@ -112,17 +112,15 @@ func (src *source) stepDiffQuery(step time.Duration) string {
 }
 
 // unsteadyQuery returns the PromQL that counts, at each instant, the series
-// of a counter source that appeared or vanished over the step before it:
-// where adding up stepDiffQuery may differ from diffQuery.
+// of a counter source that appeared or vanished over the step before it,
+// or that reset within three steps and a lookback before it: where adding
+// up stepDiffQuery may differ from diffQuery. Three steps, so that two
+// consecutive samples less than a lookback and two steps apart are seen
+// together; samples further apart leave the series absent at some instant
+// between them.
 func (src *source) unsteadyQuery(step time.Duration) string {
-	return fmt.Sprintf("count((%[1]s unless %[1]s offset %[2]s) or (%[1]s offset %[2]s unless %[1]s))",
-		src.selector, FormatWindow(step))
-}
-
-// resetsQuery returns the PromQL that counts the series of a counter
-// source that reset over the span before the instant.
-func (src *source) resetsQuery(span time.Duration) string {
-	return fmt.Sprintf("count(resets(%s[%s]) > 0)", src.selector, FormatWindow(span))
+	return fmt.Sprintf("count((%[1]s unless %[1]s offset %[2]s) or (%[1]s offset %[2]s unless %[1]s) or (resets(%[1]s[%[3]s]) > 0))",
+		src.selector, FormatWindow(step), FormatWindow(3*step+lookback))
 }
 
 // key returns the key of a sample: the values of the source's grouping
@@ -154,9 +152,6 @@ func normalizeLE(v string) string {
 type ref struct {
 	src *source
 	key string
-	// perSecond divides the source's increase by the window's seconds:
-	// an events query written with rate().
-	perSecond bool
 }
 
 // sloPlan is how one SLO's numbers come together from sources.
@@ -221,9 +216,9 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 				// A native histogram is read with histogram functions over
 				// each whole window: neither merged nor tiled.
 				valid, good := s.SLI.NativeTemplates()
-				sp.valid = &ref{src: get(exprSource(valid))}
+				sp.valid = &ref{get(exprSource(valid)), ""}
 				sp.valid.src.series = slo.Selector(s.SLI.Metric, s.SLI.Matchers)
-				sp.good = &ref{src: get(exprSource(good))}
+				sp.good = &ref{get(exprSource(good)), ""}
 				continue
 			}
 			names, values, rest := splitMatchers(s.SLI.Matchers)
@@ -241,35 +236,27 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 			fam.les[s.SLI.Bucket] = true
 			fam.plans = append(fam.plans, sp)
 			key := strings.Join(values, "\xff")
-			sp.valid = &ref{src: fam.count, key: key}
-			sp.good = &ref{key: joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
+			sp.valid = &ref{fam.count, key}
+			sp.good = &ref{nil, joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
 		case slo.SLIErrors:
 			names, values, rest := splitMatchers(s.SLI.Matchers)
 			key := strings.Join(values, "\xff")
-			sp.valid = &ref{src: get(counterSource(s.SLI.Metric, rest, names)), key: key}
+			sp.valid = &ref{get(counterSource(s.SLI.Metric, rest, names)), key}
 			// One source per alternative of the error matcher, each merged
 			// with the other SLOs' on the same counter.
 			for _, alt := range s.SLI.ErrorMatcher {
 				bad := append(append([]*labels.Matcher{}, rest...), alt...)
-				sp.bad = append(sp.bad, &ref{src: get(counterSource(s.SLI.Metric, bad, names)), key: key})
+				sp.bad = append(sp.bad, &ref{get(counterSource(s.SLI.Metric, bad, names)), key})
 			}
 		case slo.SLIEvents:
-			other := s.SLI.GoodQuery
+			sp.valid = &ref{get(exprSource(s.SLI.TotalQuery)), ""}
 			if s.SLI.ErrorQuery != "" {
-				other = s.SLI.ErrorQuery
-			}
-			// Both queries counters, or both free PromQL: a ratio of a tiled
-			// count and a rate() over the whole window would mix methods.
-			asCounters := isEventCounter(s.SLI.TotalQuery) && isEventCounter(other)
-			by := equalityNames(s.SLI.TotalQuery)
-			sp.valid = eventsRef(get, s.SLI.TotalQuery, asCounters, by)
-			if s.SLI.ErrorQuery != "" {
-				sp.bad = []*ref{eventsRef(get, s.SLI.ErrorQuery, asCounters, by)}
+				sp.bad = []*ref{{get(exprSource(s.SLI.ErrorQuery)), ""}}
 			} else {
-				sp.good = eventsRef(get, s.SLI.GoodQuery, asCounters, by)
+				sp.good = &ref{get(exprSource(s.SLI.GoodQuery)), ""}
 			}
 		case slo.SLIRaw:
-			sp.ratio = &ref{src: get(exprSource(s.SLI.ErrorRatioQuery))}
+			sp.ratio = &ref{get(exprSource(s.SLI.ErrorRatioQuery)), ""}
 		}
 	}
 	// The bucket source of a family matches every threshold its SLOs use,

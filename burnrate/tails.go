@@ -18,10 +18,9 @@ import (
 // That sum equals the tail's own query (diffQuery) only where that query
 // takes its exact branch for every series: each series present at both
 // ends and no counter reset from a lookback before the tail's start. A
-// second read of the tile flags, per step, any series that appeared or
-// vanished over it, and a third asks whether any series reset from a
-// lookback before the tile to its end; a tail that starts at or before a
-// flagged step, or in a tile with a reset, is queried as before.
+// second read of the tile flags, per step, any series that appeared,
+// vanished or reset around it; a tail that starts at or before a flagged
+// step is queried as before.
 
 // tailTile is one tile read at the tail step, or, with a nil suffix, a tile
 // needed once and not read yet.
@@ -95,8 +94,8 @@ func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, 
 }
 
 // readTailTile reads the tile [start, start+step) at sub: the summed
-// differences of each step, the steps over which a series appeared or
-// vanished, and whether any series reset.
+// differences of each step, and the steps around which a series appeared,
+// vanished or reset.
 func (e *Evaluator) readTailTile(ctx context.Context, q Querier, src *source, start time.Time, step, sub time.Duration) (*tailTile, error) {
 	n := int(step / sub)
 	r := Range{Start: start.Add(sub), End: start.Add(step), Step: sub}
@@ -156,18 +155,6 @@ func (e *Evaluator) readTailTile(ctx context.Context, q Querier, src *source, st
 			if i, ok := index(int64(p.Timestamp)); ok && p.Value > 0 {
 				tt.cleanFrom = max(tt.cleanFrom, i+1)
 			}
-		}
-	}
-	// A tail's query checks for resets from a lookback before its start;
-	// a reset anywhere from a lookback before the tile leaves every tail
-	// of the tile to its query.
-	resets, err := q.Query(ctx, src.resetsQuery(step+lookback), r.End)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range resets {
-		if s.Value > 0 {
-			tt.cleanFrom = n
 		}
 	}
 	return tt, nil
