@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -23,8 +24,12 @@ import (
 // read-only with Prometheus' own engine: nothing in the directory is
 // written, and no server is needed. The data is loaded once, when it
 // opens; samples written to the directory later are not seen. It is safe
-// for concurrent use.
+// for concurrent use: queries run one at a time, since the head replayed
+// from a write-ahead log has an index reader that concurrent queries may
+// not share.
 type ReadOnly struct {
+	// mu serialises the queries.
+	mu       sync.Mutex
 	opts     EmbeddedOptions
 	engine   *promql.Engine
 	data     fixedQueryable
@@ -129,6 +134,8 @@ func (r *ReadOnly) openBlocks(db *tsdb.DBReadOnly) error {
 
 // Query evaluates an instant query at the given time.
 func (r *ReadOnly) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	vec, err := instantQuery(ctx, r.engine, r.data, r.opts.Logger, expr, at)
 	if err != nil {
 		err = fmt.Errorf("query %q at %s: %w", expr, formatTime(at), err)
@@ -138,6 +145,8 @@ func (r *ReadOnly) Query(ctx context.Context, expr string, at time.Time) (model.
 
 // QueryRange evaluates expr over rg and returns one series per label set.
 func (r *ReadOnly) QueryRange(ctx context.Context, expr string, rg burnrate.Range) (model.Matrix, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	mat, err := rangeQuery(ctx, r.engine, r.data, r.opts.Logger, expr, rg)
 	if err != nil {
 		err = fmt.Errorf("query range %q from %s to %s step %s: %w",

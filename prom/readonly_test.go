@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,4 +110,41 @@ func listFiles(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestReadOnlyAnswersConcurrentQueries runs queries at once on a data
+// directory whose samples are in the write-ahead log, as the evaluator
+// does; `go test -race` fails if they share what is not safe to share.
+func TestReadOnlyAnswersConcurrentQueries(t *testing.T) {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	live := t.TempDir()
+	e, err := prom.NewEmbedded(prom.EmbeddedOptions{Dir: live, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Load(context.Background(), start, time.Minute, `requests_total{job="api"} 0+1x60
+requests_total{job="web"} 0+2x60`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := prom.OpenReadOnly(prom.EmbeddedOptions{Dir: live, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Go(func() {
+			at := start.Add(time.Duration(30+i) * time.Minute)
+			if vec, err := r.Query(context.Background(), `sum(increase(requests_total[30m]))`, at); err != nil || len(vec) != 1 || math.Abs(float64(vec[0].Value)-90) > 1e-9 {
+				t.Errorf("query at %s: %v, %v; want 90", at, vec, err)
+			}
+			if _, err := r.QueryRange(context.Background(), `requests_total`, burnrate.Range{Start: start, End: at, Step: time.Minute}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
