@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/burnwatch/burnwatch/alerting"
+	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/slo"
+	"github.com/burnwatch/burnwatch/web"
+)
+
+// fleetSnapshot is the snapshot of a daemon that has evaluated n SLOs for
+// a week: 50 teams, n/5 services, latency and availability SLOs with
+// labels, one SLO in ten a member of a grouped SLO of ten, burn rates for
+// every window of the workbook's policy, budgets counted over the whole
+// period (a few over less, their series younger), some SLOs failing or
+// without data, and the 200 incidents of the last week the daemon keeps
+// (firing ones on burning SLOs and on SLOs without data, the rest
+// resolved), with windows, traces and deliveries.
+func fleetSnapshot(tb testing.TB, n int) *web.Snapshot {
+	tb.Helper()
+	fixture := loadFixtureSLOs(tb)
+	kinds := []*slo.SLO{fixture["checkout/requests-latency"], fixture["checkout/requests-availability"], fixture["payments/authorize-errors"]}
+	snap := &web.Snapshot{At: fixtureAt}
+	var grouped *slo.SLO
+	for i := range n {
+		s := *kinds[i%len(kinds)]
+		s.Team = fmt.Sprintf("team-%02d", i%50)
+		s.Service = fmt.Sprintf("service-%03d", i%(n/5))
+		s.Name = fmt.Sprintf("slo-%04d", i)
+		s.ID = s.Service + "/" + s.Name
+		s.Description = "Requests of " + s.Service + " are served within their objective."
+		s.Labels = map[string]string{"tier": fmt.Sprint(i % 3), "owner": s.Team, "env": "production"}
+		sl := &s
+		if i%100 < 10 { // ten members of one grouped SLO in every hundred
+			if i%100 == 0 {
+				g := s
+				g.GroupBy = []string{"span_name"}
+				grouped = &g
+			}
+			m, err := slo.ExpandGroup(grouped, []string{fmt.Sprintf("GET /api/v1/items/%d", i%100)})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			sl = m
+		}
+		burn := float64(i%37) / 3
+		st := fakeStatus(sl, 1-float64(i%101)/80, func(w time.Duration) float64 {
+			return burn * (1 + float64(w%time.Hour)/float64(time.Hour)/4)
+		})
+		st.Budget.Covered = st.Budget.PeriodEnd.Sub(st.Budget.PeriodStart)
+		for j := range st.Windows {
+			st.Windows[j].Covered = st.Windows[j].Window
+		}
+		switch i % 40 {
+		case 0:
+			st.State, st.Reason = burnrate.StateError, `query "sum(increase(traces_span_metrics_calls_total[5m]))": connection refused`
+		case 1:
+			st.State, st.Reason, st.Budget.Remaining = burnrate.StateNoData, "no valid events in the last 30d", math.NaN()
+		case 2: // young series: two days of data
+			st.Budget.Covered = 48 * time.Hour
+			for j := range st.Windows {
+				st.Windows[j].Covered = min(st.Windows[j].Window, 48*time.Hour)
+			}
+		}
+		snap.Statuses = append(snap.Statuses, st)
+	}
+	for i := 0; len(snap.Incidents) < 200; i++ {
+		st := &snap.Statuses[(i*7)%n]
+		in := alerting.Incident{
+			Key: fmt.Sprintf("%s/page/%d", st.SLO.ID, i), SLOID: st.SLO.ID, Kind: alerting.KindBurn, Severity: "page",
+			State:     alerting.IncidentResolved,
+			Summary:   st.SLO.ID + " burns its error budget 20× too fast over 1h (page above 14.4×).",
+			StartedAt: fixtureAt.Add(-time.Duration(i) * 50 * time.Minute), LastNotifiedAt: fixtureAt.Add(-time.Duration(i) * 50 * time.Minute),
+			Windows: []alerting.BurnWindow{
+				{Long: "1h", Short: "5m", Factor: 14.4, LongBurnRate: 20, ShortBurnRate: 21, Firing: true},
+				{Long: "6h", Short: "30m", Factor: 6, LongBurnRate: 4.2, ShortBurnRate: math.NaN()},
+			},
+			Traces: []alerting.TraceLink{{
+				TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", URL: "http://jaeger.example.com/trace/4bf92f3577b34da6a3ce929d0e0e4736",
+				Value: 3.2, Reason: "latency 3.2s > 2s", At: fixtureAt.Add(-2 * time.Minute),
+			}},
+			Receivers: []string{"pagerduty", "slack"},
+			Deliveries: []alerting.Delivery{
+				{NotificationID: fmt.Sprint("n", i), Receiver: "pagerduty", Status: alerting.Firing, State: alerting.DeliverySent, Attempts: 1},
+				{NotificationID: fmt.Sprint("n", i), Receiver: "slack", Status: alerting.Firing, State: alerting.DeliverySent, Attempts: 1},
+			},
+		}
+		switch {
+		case st.State == burnrate.StateNoData:
+			in.Kind, in.Key, in.State = alerting.KindNoData, st.SLO.ID+"/no-data", alerting.IncidentFiring
+		case i < 40:
+			in.State = alerting.IncidentFiring
+		default:
+			in.ResolvedAt = in.StartedAt.Add(40 * time.Minute)
+		}
+		snap.Incidents = append(snap.Incidents, in)
+	}
+	return snap
+}
+
+// BenchmarkDashboard2000 times the overview and /api/v1/slos of 2,000
+// SLOs (fleetSnapshot) as one request each through the router, the body
+// read to its end.
+//
+//	go test -run '^$' -bench Dashboard2000 -count 6 ./web
+func BenchmarkDashboard2000(b *testing.B) {
+	snap := fleetSnapshot(b, 2000)
+	h, err := web.New(web.Options{Snapshot: func() *web.Snapshot { return snap }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, path := range []string{"/", "/api/v1/slos"} {
+		b.Run("path="+path, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+				b.SetBytes(int64(rec.Body.Len()))
+				io.Copy(io.Discard, rec.Body)
+			}
+		})
+	}
+}
