@@ -184,7 +184,7 @@ func New(opts Options) (*Daemon, error) {
 		store.Close()
 		return nil, err
 	}
-	d.handler.set(h)
+	d.handler.h.Store(h)
 	d.metrics.reloadOK(true)
 	return d, nil
 }

@@ -14,10 +14,16 @@ import (
 	"github.com/burnwatch/burnwatch/web"
 )
 
+// routes are the HTTP routes of a config, and the dashboard among them.
+type routes struct {
+	http.Handler
+	dash *web.Dashboard
+}
+
 // newHandler builds the HTTP routes of a config once: the dashboard with
 // its API, and /metrics, /healthz and /readyz beside it. A reload that
 // changes what they depend on builds new ones and swaps them in.
-func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
+func (d *Daemon) newHandler(cfg *Config) (*routes, error) {
 	dash, err := web.New(web.Options{
 		Snapshot:          d.snapshot.Load,
 		Querier:           querierOf{d},
@@ -53,7 +59,7 @@ func (d *Daemon) newHandler(cfg *Config) (http.Handler, error) {
 	r.Method(http.MethodGet, "/api/v1/status", webAuth(cfg).Protect(http.HandlerFunc(d.status)))
 	r.Method(http.MethodGet, "/api/v1/groups", webAuth(cfg).Protect(http.HandlerFunc(d.groupsAPI)))
 	r.Mount("/", dash)
-	return r, nil
+	return &routes{Handler: r, dash: dash}, nil
 }
 
 // readyFailedCycles is how many cycles in a row in which every query failed
@@ -117,10 +123,16 @@ func webChanged(old, cur *Config) bool {
 
 // swapHandler serves with the routes last set, so that the server keeps
 // running while a reload replaces them.
-type swapHandler struct{ h atomic.Pointer[http.Handler] }
-
-func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+type swapHandler struct{ h atomic.Pointer[routes] }
 
 func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	(*s.h.Load()).ServeHTTP(w, r)
+	s.h.Load().ServeHTTP(w, r)
+}
+
+// prepareDashboard renders what the dashboard's requests read of the
+// snapshot just published (web.Dashboard.Prepare).
+func (s *swapHandler) prepareDashboard() {
+	if rt := s.h.Load(); rt != nil {
+		rt.dash.Prepare()
+	}
 }

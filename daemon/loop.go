@@ -97,6 +97,7 @@ func (d *Daemon) Evaluate(ctx context.Context, at time.Time) burnrate.Result {
 	redactSnapshot(d.redactor, snap)
 	d.snapshot.Store(snap)
 	go d.metrics.slos.prepare()
+	go d.handler.prepareDashboard()
 	d.sendReports(ctx, snap)
 	if res.Queries > 0 && res.QueryErrors == res.Queries {
 		d.failedCycles.Add(1)

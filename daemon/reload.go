@@ -59,7 +59,7 @@ func (d *Daemon) reload() error {
 		if err != nil {
 			return fmt.Errorf("config %s: web: %w", cfg.path, err)
 		}
-		handler = &h
+		handler = h
 		d.mu.Lock()
 		addr := d.listenAddr
 		d.mu.Unlock()

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"io"
 	"net/http"
 	"time"
 
@@ -105,13 +107,33 @@ func (s *server) apiSLOs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := parseFilter(r.URL.Query())
-	rep := slosReport{EvaluatedAt: snap.At.UTC(), SLOs: make([]sloJSON, 0, len(snap.Statuses))}
+	p := s.preparedFor(snap)
+	p.apiUsed.Store(true)
+	a := apiOf(p)
+	kept := make([]int, 0, len(snap.Statuses))
+	err := a.atErr
 	for i := range snap.Statuses {
 		if f.keeps(&snap.Statuses[i]) {
-			rep.SLOs = append(rep.SLOs, newSLOJSON(snap, &snap.Statuses[i]))
+			kept = append(kept, i)
+			err = cmp.Or(err, a.errs[i])
 		}
 	}
-	s.writeJSON(w, r, rep)
+	if err != nil {
+		s.encodeFailed(w, r, err)
+		return
+	}
+	// The body is slosReport as json.Encoder writes it, from its parts.
+	setJSONHeaders(w)
+	_, _ = io.WriteString(w, `{"evaluated_at":`)
+	_, _ = w.Write(a.at)
+	_, _ = io.WriteString(w, `,"slos":[`)
+	for n, i := range kept {
+		if n > 0 {
+			_, _ = io.WriteString(w, ",")
+		}
+		_, _ = w.Write(a.slos[i])
+	}
+	_, _ = io.WriteString(w, "]}\n")
 }
 
 func (s *server) apiSLO(w http.ResponseWriter, r *http.Request) {
@@ -147,13 +169,22 @@ func (s *server) apiAlerts(w http.ResponseWriter, r *http.Request) {
 func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		s.log.Error("encode dashboard API answer", "path", r.URL.Path, "err", err)
-		writeJSONError(w, http.StatusInternalServerError, "the answer could not be encoded")
+		s.encodeFailed(w, r, err)
 		return
 	}
+	setJSONHeaders(w)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// encodeFailed answers 500 for an answer that could not be encoded.
+func (s *server) encodeFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("encode dashboard API answer", "path", r.URL.Path, "err", err)
+	writeJSONError(w, http.StatusInternalServerError, "the answer could not be encoded")
+}
+
+func setJSONHeaders(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
 }
 
 // writeWaiting answers an API request before the first evaluation.
@@ -164,8 +195,7 @@ func writeWaiting(w http.ResponseWriter) {
 
 func writeJSONError(w http.ResponseWriter, code int, msg string) {
 	body, _ := json.Marshal(map[string]string{"error": msg})
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	setJSONHeaders(w)
 	w.WriteHeader(code)
 	_, _ = w.Write(append(body, '\n'))
 }

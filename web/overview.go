@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
@@ -44,8 +45,11 @@ func parseFilter(q url.Values) filter {
 	return f
 }
 
-func (f filter) keeps(st *burnrate.Status) bool {
-	return (f.Team == "" || st.SLO.Team == f.Team) && (f.Service == "" || st.SLO.Service == f.Service)
+func (f filter) keeps(st *burnrate.Status) bool { return f.keepsSLO(st.SLO.Team, st.SLO.Service) }
+
+// keepsSLO reports whether the filter keeps an SLO of a team and service.
+func (f filter) keepsSLO(team, service string) bool {
+	return (f.Team == "" || team == f.Team) && (f.Service == "" || service == f.Service)
 }
 
 // Active reports whether the filter drops anything.
@@ -62,6 +66,10 @@ type group struct {
 // row is one SLO on the overview, its text already formatted: rendering
 // a thousand rows stays cheap.
 type row struct {
+	// HTML is the row's table row as the overview shows it, rendered once
+	// per snapshot (prepareOverview); empty on an SLO's own page.
+	HTML template.HTML
+
 	ID, Link, Name, Service, Team, Description string
 	Health                                     health
 	HealthClass, HealthLabel, HealthTitle      string
@@ -204,28 +212,31 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) {
 	p := overviewPage{Layout: s.layout(snap, "Error budgets", "overview"), Filter: parseFilter(r.URL.Query())}
 	p.ClearLink = s.path("/")
 	if snap != nil {
-		s.fillOverview(&p, snap)
+		prep := s.preparedFor(snap)
+		prep.overviewUsed.Store(true)
+		ov := s.overviewOf(prep)
+		if ov.err != nil {
+			s.renderFailed(w, r, "overview", ov.err)
+			return
+		}
+		s.fillOverview(&p, ov)
 	}
 	s.render(w, r, "overview", &p)
 }
 
-// fillOverview builds the overview of a snapshot under p.Filter.
-func (s *server) fillOverview(p *overviewPage, snap *Snapshot) {
-	teams, services := map[string]bool{}, map[string]bool{}
+// fillOverview builds the overview of a snapshot's prepared rows under
+// p.Filter.
+func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) {
 	counts := map[health]int{}
-	rows := make([]row, 0, len(snap.Statuses))
-	for i := range snap.Statuses {
-		st := &snap.Statuses[i]
-		teams[st.SLO.Team], services[st.SLO.Service] = true, true
-		if !p.Filter.keeps(st) {
-			continue
+	rows := make([]row, 0, len(ov.rows))
+	for i := range ov.rows {
+		if r := &ov.rows[i]; p.Filter.keepsSLO(r.Team, r.Service) {
+			rows = append(rows, *r)
+			counts[r.Health]++
 		}
-		rows = append(rows, s.newRow(snap, st))
-		counts[rows[len(rows)-1].Health]++
 	}
-	p.Total, p.Shown = len(snap.Statuses), len(rows)
-	p.Teams, p.Services = sortedKeys(teams), sortedKeys(services)
-	slices.SortFunc(rows, worstFirst)
+	p.Total, p.Shown = len(ov.rows), len(rows)
+	p.Teams, p.Services = ov.teams, ov.services
 	rows = gatherGroups(rows)
 	for h := healthPage; h <= healthOK; h++ {
 		if counts[h] > 0 {

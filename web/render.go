@@ -125,8 +125,7 @@ func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	buf.Reset()
 	defer bufferPool.Put(buf)
 	if err := s.pages.byName[name].ExecuteTemplate(buf, "layout", data); err != nil {
-		s.log.Error("render dashboard page", "page", name, "path", r.URL.Path, "err", err)
-		http.Error(w, "500 internal server error: the page could not be rendered", http.StatusInternalServerError)
+		s.renderFailed(w, r, name, err)
 		return
 	}
 	h := w.Header()
@@ -134,6 +133,12 @@ func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// renderFailed answers 500 for a page that could not be rendered.
+func (s *server) renderFailed(w http.ResponseWriter, r *http.Request, name string, err error) {
+	s.log.Error("render dashboard page", "page", name, "path", r.URL.Path, "err", err)
+	http.Error(w, "500 internal server error: the page could not be rendered", http.StatusInternalServerError)
 }
 
 // messagePage is a page that only says something: not found, waiting.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -90,16 +91,34 @@ type server struct {
 	log      *slog.Logger
 	nowFunc  func() time.Time
 	refreshS int // seconds, 0 = off
+
+	prepMu sync.Mutex
+	prep   *prepared // the latest snapshot's
 }
 
-// New returns the dashboard's handler. The router is built here, once.
-func New(opts Options) (http.Handler, error) {
+// Dashboard serves the dashboard's pages, API and static files.
+type Dashboard struct {
+	s      *server
+	router http.Handler
+}
+
+// New returns the dashboard. The router is built here, once.
+func New(opts Options) (*Dashboard, error) {
 	s, err := newServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("new dashboard: %w", err)
 	}
-	return s.router(), nil
+	return &Dashboard{s: s, router: s.router()}, nil
 }
+
+// ServeHTTP serves a request.
+func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) { d.router.ServeHTTP(w, r) }
+
+// Prepare renders, for the current snapshot, what requests read from the
+// one before: the overview's rows, the API's SLOs. Whoever publishes a
+// snapshot calls it then, so that the next requests find them rendered;
+// without it, the first request that needs them renders them.
+func (d *Dashboard) Prepare() { d.s.prepare() }
 
 func newServer(opts Options) (*server, error) {
 	if opts.Snapshot == nil {
