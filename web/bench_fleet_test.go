@@ -19,11 +19,12 @@ import (
 // fleetSnapshot is the snapshot of a daemon that has evaluated n SLOs for
 // a week: 50 teams, n/5 services, latency and availability SLOs with
 // labels, one SLO in ten a member of a grouped SLO of ten, burn rates for
-// every window of the workbook's policy, budgets counted over the whole
-// period (a few over less, their series younger), some SLOs failing or
-// without data, and the 200 incidents of the last week the daemon keeps
-// (firing ones on burning SLOs and on SLOs without data, the rest
-// resolved), with windows, traces and deliveries.
+// every window of the workbook's policy (one SLO in fifty paging, one
+// ticketing, one in ten burning faster than its budget allows), budgets
+// counted over the whole period (a few over less, their series younger),
+// some SLOs failing or without data, and the 200 incidents of the last
+// week the daemon keeps: one firing on each firing SLO and each SLO
+// without data, the rest resolved, with windows, traces and deliveries.
 func fleetSnapshot(tb testing.TB, n int) *web.Snapshot {
 	tb.Helper()
 	fixture := loadFixtureSLOs(tb)
@@ -51,8 +52,17 @@ func fleetSnapshot(tb testing.TB, n int) *web.Snapshot {
 			}
 			sl = m
 		}
-		burn := float64(i%37) / 3
-		st := fakeStatus(sl, 1-float64(i%101)/80, func(w time.Duration) float64 {
+		burn := float64(i%37) / 40
+		switch {
+		case i%50 == 3:
+			burn = 20 // pages
+		case i%50 == 4:
+			burn = 4 // tickets
+		}
+		st := fakeStatus(sl, 1-float64(i%101)/110, func(w time.Duration) float64 {
+			if i%10 == 5 && w <= time.Hour {
+				return 1.5 // burning over the last hour, below every threshold
+			}
 			return burn * (1 + float64(w%time.Hour)/float64(time.Hour)/4)
 		})
 		st.Budget.Covered = st.Budget.PeriodEnd.Sub(st.Budget.PeriodStart)
@@ -72,11 +82,10 @@ func fleetSnapshot(tb testing.TB, n int) *web.Snapshot {
 		}
 		snap.Statuses = append(snap.Statuses, st)
 	}
-	for i := 0; len(snap.Incidents) < 200; i++ {
-		st := &snap.Statuses[(i*7)%n]
-		in := alerting.Incident{
+	incident := func(st *burnrate.Status, i int) alerting.Incident {
+		return alerting.Incident{
 			Key: fmt.Sprintf("%s/page/%d", st.SLO.ID, i), SLOID: st.SLO.ID, Kind: alerting.KindBurn, Severity: "page",
-			State:     alerting.IncidentResolved,
+			State:     alerting.IncidentFiring,
 			Summary:   st.SLO.ID + " burns its error budget 20× too fast over 1h (page above 14.4×).",
 			StartedAt: fixtureAt.Add(-time.Duration(i) * 50 * time.Minute), LastNotifiedAt: fixtureAt.Add(-time.Duration(i) * 50 * time.Minute),
 			Windows: []alerting.BurnWindow{
@@ -93,14 +102,23 @@ func fleetSnapshot(tb testing.TB, n int) *web.Snapshot {
 				{NotificationID: fmt.Sprint("n", i), Receiver: "slack", Status: alerting.Firing, State: alerting.DeliverySent, Attempts: 1},
 			},
 		}
+	}
+	for i := range snap.Statuses {
+		st := &snap.Statuses[i]
 		switch {
 		case st.State == burnrate.StateNoData:
-			in.Kind, in.Key, in.State = alerting.KindNoData, st.SLO.ID+"/no-data", alerting.IncidentFiring
-		case i < 40:
-			in.State = alerting.IncidentFiring
-		default:
-			in.ResolvedAt = in.StartedAt.Add(40 * time.Minute)
+			in := incident(st, i)
+			in.Kind, in.Key, in.Severity = alerting.KindNoData, st.SLO.ID+"/no-data", "ticket"
+			snap.Incidents = append(snap.Incidents, in)
+		case st.Firing() != "":
+			in := incident(st, i)
+			in.Severity = st.Firing()
+			snap.Incidents = append(snap.Incidents, in)
 		}
+	}
+	for i := 0; len(snap.Incidents) < 200; i++ {
+		in := incident(&snap.Statuses[(i*7)%n], i)
+		in.State, in.ResolvedAt = alerting.IncidentResolved, in.StartedAt.Add(40*time.Minute)
 		snap.Incidents = append(snap.Incidents, in)
 	}
 	return snap
