@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/burnwatch/burnwatch/burnrate"
 	"github.com/burnwatch/burnwatch/slo"
@@ -18,11 +21,12 @@ type overviewPage struct {
 	// Total is the number of SLOs; Shown of those the filter keeps.
 	Total, Shown int
 	Summary      []summaryItem
-	Firing       []row
-	Filter       filter
-	Teams        []string
-	Services     []string
-	Groups       []group
+	// Firing is the firing banner's entries, rendered.
+	Firing   template.HTML
+	Filter   filter
+	Teams    []string
+	Services []string
+	Groups   []group
 	// ClearLink drops the filter.
 	ClearLink string
 }
@@ -61,14 +65,17 @@ type group struct {
 	// Link filters the overview down to the group.
 	Link string
 	Rows []row
+	// HTML is the rows of the group's table, rendered.
+	HTML template.HTML
 }
 
 // row is one SLO on the overview, its text already formatted: rendering
 // a thousand rows stays cheap.
 type row struct {
-	// HTML is the row's table row as the overview shows it, rendered once
-	// per snapshot (prepareOverview); empty on an SLO's own page.
-	HTML template.HTML
+	// HTML is the row's table row as the overview shows it, and
+	// FiringHTML its entry in the firing banner when it fires, rendered
+	// once per snapshot (prepareOverview); empty on an SLO's own page.
+	HTML, FiringHTML template.HTML
 
 	ID, Link, Name, Service, Team, Description string
 	Health                                     health
@@ -215,18 +222,21 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) {
 		prep := s.preparedFor(snap)
 		prep.overviewUsed.Store(true)
 		ov := s.overviewOf(prep)
-		if ov.err != nil {
-			s.renderFailed(w, r, "overview", ov.err)
+		err := ov.err
+		if err == nil {
+			err = s.fillOverview(&p, ov)
+		}
+		if err != nil {
+			s.renderFailed(w, r, "overview", err)
 			return
 		}
-		s.fillOverview(&p, ov)
 	}
 	s.render(w, r, "overview", &p)
 }
 
 // fillOverview builds the overview of a snapshot's prepared rows under
 // p.Filter.
-func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) {
+func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) error {
 	counts := map[health]int{}
 	rows := make([]row, 0, len(ov.rows))
 	for i := range ov.rows {
@@ -243,12 +253,29 @@ func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) {
 			p.Summary = append(p.Summary, summaryItem{Class: healthInfo[h].class, Label: healthInfo[h].label, Count: counts[h]})
 		}
 	}
+	var firing strings.Builder
 	for _, r := range rows {
 		if r.Health == healthPage || r.Health == healthTicket {
-			p.Firing = append(p.Firing, r)
+			firing.WriteString(string(r.FiringHTML))
 		}
 	}
+	p.Firing = template.HTML(firing.String())
 	p.Groups = s.groupRows(rows, p.Filter)
+	t := s.pages.byName["overview"]
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		var b bytes.Buffer
+		for _, r := range g.Rows {
+			if r.Head != nil {
+				if err := t.ExecuteTemplate(&b, "overviewhead", r.Head); err != nil {
+					return fmt.Errorf("render the head of grouped SLO %s: %w", r.Head.ID, err)
+				}
+			}
+			b.WriteString(string(r.HTML))
+		}
+		g.HTML = template.HTML(b.String())
+	}
+	return nil
 }
 
 // groupRows groups sorted rows by team or service; a group's place is its

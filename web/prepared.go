@@ -14,10 +14,10 @@ import (
 // milliseconds a request: each one built, sorted and rendered every row,
 // and encoded every SLO, though none of it changes until the next cycle.
 // They are now prepared once per snapshot: the overview's rows sorted
-// worst first, each with its table row rendered, and each SLO's JSON. A
-// request filters and groups prepared rows, renders the little around
-// them (summary, firing banner, group heads, the layout's age) and copies
-// the rest. Dashboard.Prepare starts the work when the daemon publishes a
+// worst first, each with its table row and firing-banner entry rendered,
+// and each SLO's JSON. A request filters and groups the prepared rows,
+// renders the little around them (summary, filter, group heads, the
+// layout's age) and copies the rest. Dashboard.Prepare starts the work when the daemon publishes a
 // snapshot, so that requests do not wait for it.
 
 // prepared is what is rendered once for one snapshot. Each part is built
@@ -116,6 +116,15 @@ func (s *server) prepareOverview(snap *Snapshot) *preparedOverview {
 			return ov
 		}
 		r.HTML = template.HTML(buf.String())
+		if r.Health != healthPage && r.Health != healthTicket {
+			continue
+		}
+		buf.Reset()
+		if err := t.ExecuteTemplate(&buf, "overviewfiring", r); err != nil {
+			ov.err = fmt.Errorf("render the firing entry of %s: %w", r.ID, err)
+			return ov
+		}
+		r.FiringHTML = template.HTML(buf.String())
 	}
 	return ov
 }
