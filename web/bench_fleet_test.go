@@ -143,6 +143,9 @@ func BenchmarkDashboard2000(b *testing.B) {
 					b.Fatal(err)
 				}
 				req := httptest.NewRequest(http.MethodGet, page.path, nil)
+				if snapshot == "same" { // read before the timer starts, as by Prepare
+					h.ServeHTTP(httptest.NewRecorder(), req)
+				}
 				b.ReportAllocs()
 				for b.Loop() {
 					if snapshot == "new" {

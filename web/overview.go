@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"html/template"
@@ -64,7 +63,7 @@ type group struct {
 	Title, Kind string
 	// Link filters the overview down to the group.
 	Link string
-	Rows []row
+	Rows []*row
 	// HTML is the rows of the group's table, rendered.
 	HTML template.HTML
 }
@@ -97,12 +96,11 @@ type row struct {
 	Lasts       string
 	Labels      []label
 	Reason      string
-	// Group is the grouped SLO this one is a member of, nil if none;
-	// Member says it is shown under its group's Head, which the first
-	// member shown carries.
-	Group  *slo.GroupMember
-	Member bool
-	Head   *groupHead
+	// Group is the grouped SLO this one is a member of, nil if none; the
+	// overview shows it under its group's Head, which the first member
+	// shown carries.
+	Group *slo.GroupMember
+	Head  *groupHead
 
 	remaining float64
 }
@@ -238,10 +236,10 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) {
 // p.Filter.
 func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) error {
 	counts := map[health]int{}
-	rows := make([]row, 0, len(ov.rows))
+	rows := make([]*row, 0, len(ov.rows))
 	for i := range ov.rows {
 		if r := &ov.rows[i]; p.Filter.keepsSLO(r.Team, r.Service) {
-			rows = append(rows, *r)
+			rows = append(rows, r)
 			counts[r.Health]++
 		}
 	}
@@ -255,16 +253,19 @@ func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) error {
 	}
 	var firing strings.Builder
 	for _, r := range rows {
-		if r.Health == healthPage || r.Health == healthTicket {
-			firing.WriteString(string(r.FiringHTML))
-		}
+		firing.WriteString(string(r.FiringHTML))
 	}
 	p.Firing = template.HTML(firing.String())
 	p.Groups = s.groupRows(rows, p.Filter)
 	t := s.pages.byName["overview"]
 	for i := range p.Groups {
 		g := &p.Groups[i]
-		var b bytes.Buffer
+		size := 0
+		for _, r := range g.Rows {
+			size += len(r.HTML)
+		}
+		var b strings.Builder
+		b.Grow(size)
 		for _, r := range g.Rows {
 			if r.Head != nil {
 				if err := t.ExecuteTemplate(&b, "overviewhead", r.Head); err != nil {
@@ -280,7 +281,7 @@ func (s *server) fillOverview(p *overviewPage, ov *preparedOverview) error {
 
 // groupRows groups sorted rows by team or service; a group's place is its
 // worst SLO's.
-func (s *server) groupRows(rows []row, f filter) []group {
+func (s *server) groupRows(rows []*row, f filter) []group {
 	if f.Group == "none" {
 		return []group{{Title: "All SLOs", Rows: rows}}
 	}

@@ -14,9 +14,10 @@ type groupHead struct {
 }
 
 // gatherGroups moves the members of each grouped SLO together, behind the
-// most urgent of them, which takes a head; rows keep worstFirst's order
-// otherwise, and so do the members among themselves.
-func gatherGroups(rows []row) []row {
+// most urgent of them, which takes a head (on a copy: rows are shared);
+// rows keep worstFirst's order otherwise, and so do the members among
+// themselves.
+func gatherGroups(rows []*row) []*row {
 	members := map[string][]int{}
 	for i, r := range rows {
 		if r.Group != nil {
@@ -26,7 +27,7 @@ func gatherGroups(rows []row) []row {
 	if len(members) == 0 {
 		return rows
 	}
-	out := make([]row, 0, len(rows))
+	out := make([]*row, 0, len(rows))
 	for _, r := range rows {
 		if r.Group == nil {
 			out = append(out, r)
@@ -38,20 +39,18 @@ func gatherGroups(rows []row) []row {
 		}
 		delete(members, r.Group.ID)
 		head := newGroupHead(rows, idx)
-		for n, i := range idx {
-			m := rows[i]
-			m.Member = true
-			if n == 0 {
-				m.Head = head
-			}
-			out = append(out, m)
+		first := *rows[idx[0]]
+		first.Head = head
+		out = append(out, &first)
+		for _, i := range idx[1:] {
+			out = append(out, rows[i])
 		}
 	}
 	return out
 }
 
 // newGroupHead sums up the rows at idx, members of one grouped SLO.
-func newGroupHead(rows []row, idx []int) *groupHead {
+func newGroupHead(rows []*row, idx []int) *groupHead {
 	worst, low := healthOK, math.NaN()
 	for _, i := range idx {
 		r := rows[i]

@@ -108,8 +108,6 @@ func (s *server) prepareOverview(snap *Snapshot) *preparedOverview {
 	var buf bytes.Buffer
 	for i := range ov.rows {
 		r := &ov.rows[i]
-		// gatherGroups marks every member of a group, and only those.
-		r.Member = r.Group != nil
 		buf.Reset()
 		if err := t.ExecuteTemplate(&buf, "overviewrow", r); err != nil {
 			ov.err = fmt.Errorf("render the overview row of %s: %w", r.ID, err)
