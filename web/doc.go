@@ -7,7 +7,9 @@
 // closing the sections a reader opened, and can pause reloading; without
 // it a <noscript> meta refresh reloads them. History charts come from Prometheus range queries through
 // burnrate.History, cached per SLO so that a room full of refreshing
-// browsers does not become a query storm.
+// browsers does not become a query storm. The overview's rows and the API's
+// SLOs are rendered once per snapshot (Dashboard.Prepare), so that a request
+// only filters, groups and copies them.
 //
 // Routes (all GET or HEAD; other methods are answered 405):
 //
