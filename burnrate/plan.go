@@ -85,6 +85,14 @@ const lookback = 5 * time.Minute
 // is the last sample before it, up to a lookback earlier, and a reset
 // between that sample and the interval's first one must be seen too. A new
 // series has no value at the start and falls back as well.
+//
+// A series sampled further apart than the lookback (a slow scrape, missed
+// scrapes, a backfill written every ten minutes) has no value at some
+// interval ends: there the last values are looked for as far back as the
+// interval's length and a lookback, and the reset check reaches that far
+// before the start. Without it, every 5m tile over samples ten minutes
+// apart would answer nothing and its increase would be lost, while
+// increase() over the whole window counts it.
 func (src *source) diffQuery(length, offset time.Duration) string {
 	w := FormatWindow(length)
 	off := ""
@@ -92,8 +100,11 @@ func (src *source) diffQuery(length, offset time.Duration) string {
 		off = " offset " + FormatWindow(offset)
 	}
 	sel := src.selector
-	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[5]s]%[3]s) == 0)) or increase(%[1]s[%[2]s]%[3]s)",
-		sel, w, off, FormatWindow(offset+length), FormatWindow(length+lookback))
+	far := length + lookback
+	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[5]s]%[3]s) == 0))"+
+		" or ((last_over_time(%[1]s[%[6]s]%[3]s) - last_over_time(%[1]s[%[6]s] offset %[4]s)) and (resets(%[1]s[%[7]s]%[3]s) == 0))"+
+		" or increase(%[1]s[%[2]s]%[3]s)",
+		sel, w, off, FormatWindow(offset+length), FormatWindow(length+lookback), FormatWindow(far), FormatWindow(length+far))
 	if len(src.by) == 0 {
 		return fmt.Sprintf("sum(%s)", inner)
 	}
