@@ -23,7 +23,8 @@ import (
 
 // source is one query family: a counter summed by the labels that tell its
 // readers apart (mergeable, and tileable because increases add up), or an
-// SLO's own PromQL (events and raw SLIs), which is neither.
+// SLO's own PromQL (raw SLIs, and events SLIs whose queries are not
+// summed counters: see eventcounter.go), which is neither.
 type source struct {
 	// id identifies the source across cycles; tiles are kept under it.
 	id string
@@ -163,6 +164,9 @@ func normalizeLE(v string) string {
 type ref struct {
 	src *source
 	key string
+	// perSecond divides the source's increase by the window's seconds:
+	// an events query written with rate().
+	perSecond bool
 }
 
 // sloPlan is how one SLO's numbers come together from sources.
@@ -227,9 +231,9 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 				// A native histogram is read with histogram functions over
 				// each whole window: neither merged nor tiled.
 				valid, good := s.SLI.NativeTemplates()
-				sp.valid = &ref{get(exprSource(valid)), ""}
+				sp.valid = &ref{src: get(exprSource(valid))}
 				sp.valid.src.series = slo.Selector(s.SLI.Metric, s.SLI.Matchers)
-				sp.good = &ref{get(exprSource(good)), ""}
+				sp.good = &ref{src: get(exprSource(good))}
 				continue
 			}
 			names, values, rest := splitMatchers(s.SLI.Matchers)
@@ -247,27 +251,35 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 			fam.les[s.SLI.Bucket] = true
 			fam.plans = append(fam.plans, sp)
 			key := strings.Join(values, "\xff")
-			sp.valid = &ref{fam.count, key}
-			sp.good = &ref{nil, joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
+			sp.valid = &ref{src: fam.count, key: key}
+			sp.good = &ref{key: joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
 		case slo.SLIErrors:
 			names, values, rest := splitMatchers(s.SLI.Matchers)
 			key := strings.Join(values, "\xff")
-			sp.valid = &ref{get(counterSource(s.SLI.Metric, rest, names)), key}
+			sp.valid = &ref{src: get(counterSource(s.SLI.Metric, rest, names)), key: key}
 			// One source per alternative of the error matcher, each merged
 			// with the other SLOs' on the same counter.
 			for _, alt := range s.SLI.ErrorMatcher {
 				bad := append(append([]*labels.Matcher{}, rest...), alt...)
-				sp.bad = append(sp.bad, &ref{get(counterSource(s.SLI.Metric, bad, names)), key})
+				sp.bad = append(sp.bad, &ref{src: get(counterSource(s.SLI.Metric, bad, names)), key: key})
 			}
 		case slo.SLIEvents:
-			sp.valid = &ref{get(exprSource(s.SLI.TotalQuery)), ""}
+			other := s.SLI.GoodQuery
 			if s.SLI.ErrorQuery != "" {
-				sp.bad = []*ref{{get(exprSource(s.SLI.ErrorQuery)), ""}}
+				other = s.SLI.ErrorQuery
+			}
+			// Both queries counters, or both free PromQL: a ratio of a tiled
+			// count and a rate() over the whole window would mix methods.
+			asCounters := isEventCounter(s.SLI.TotalQuery) && isEventCounter(other)
+			by := equalityNames(s.SLI.TotalQuery)
+			sp.valid = eventsRef(get, s.SLI.TotalQuery, asCounters, by)
+			if s.SLI.ErrorQuery != "" {
+				sp.bad = []*ref{eventsRef(get, s.SLI.ErrorQuery, asCounters, by)}
 			} else {
-				sp.good = &ref{get(exprSource(s.SLI.GoodQuery)), ""}
+				sp.good = eventsRef(get, s.SLI.GoodQuery, asCounters, by)
 			}
 		case slo.SLIRaw:
-			sp.ratio = &ref{get(exprSource(s.SLI.ErrorRatioQuery)), ""}
+			sp.ratio = &ref{src: get(exprSource(s.SLI.ErrorRatioQuery))}
 		}
 	}
 	// The bucket source of a family matches every threshold its SLOs use,

@@ -47,7 +47,7 @@ func TestSparseCountersAreCountedOverTiledWindows(t *testing.T) {
 				"traces_span_metrics_calls_total{service_name=\"checkout\",status_code=\"STATUS_CODE_ERROR\"} %s\n",
 				sparseCounter(minutes, tt.every, 99), sparseCounter(minutes, tt.every, 1))
 			eng := newEngine(t, series)
-			slos := []*slo.SLO{loadSLO(t, errorsSpec)}
+			slos := []*slo.SLO{loadSLO(t, errorsSpec), loadSLO(t, eventsRateSpec)}
 			ctx := context.Background()
 			tiled := burnrate.NewEvaluator(burnrate.Options{})
 			exact := burnrate.NewEvaluator(burnrate.Options{Exact: true})
