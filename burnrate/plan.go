@@ -81,19 +81,22 @@ const lookback = 5 * time.Minute
 // ends; increase() would extrapolate every interval from its own samples and
 // be off by part of a scrape interval wherever the rate changes.
 //
+// A last value is the last sample up to the interval's length and a
+// lookback before the end, not only a lookback (an instant selector's):
+// a series sampled further apart than the lookback (a slow scrape, missed
+// scrapes, a backfill written every ten minutes) has no sample within a
+// lookback of some interval ends, and every 5m tile over samples ten
+// minutes apart would otherwise answer nothing, its increase lost where
+// increase() over the whole window counts it. A series sampled more often
+// than the lookback has the same last values either way.
+//
 // A series that reset falls back to increase(). The reset check reaches a
 // lookback further back than the interval: the value at the interval's start
-// is the last sample before it, up to a lookback earlier, and a reset
-// between that sample and the interval's first one must be seen too. A new
-// series has no value at the start and falls back as well.
-//
-// A series sampled further apart than the lookback (a slow scrape, missed
-// scrapes, a backfill written every ten minutes) has no value at some
-// interval ends: there the last values are looked for as far back as the
-// interval's length and a lookback, and the reset check reaches that far
-// before the start. Without it, every 5m tile over samples ten minutes
-// apart would answer nothing and its increase would be lost, while
-// increase() over the whole window counts it.
+// is the last sample before it, up to a lookback earlier for a series
+// sampled that often, and a reset between that sample and the interval's
+// first one must be seen too. For a sparser series the start's sample may
+// be older; a reset after it that leaves the difference negative falls back
+// as well. A new series has no value at the start and falls back too.
 func (src *source) diffQuery(length, offset time.Duration) string {
 	w := FormatWindow(length)
 	off := ""
@@ -101,11 +104,9 @@ func (src *source) diffQuery(length, offset time.Duration) string {
 		off = " offset " + FormatWindow(offset)
 	}
 	sel := src.selector
-	far := length + lookback
-	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[5]s]%[3]s) == 0))"+
-		" or ((last_over_time(%[1]s[%[6]s]%[3]s) - last_over_time(%[1]s[%[6]s] offset %[4]s)) and (resets(%[1]s[%[7]s]%[3]s) == 0))"+
+	inner := fmt.Sprintf("(((last_over_time(%[1]s[%[5]s]%[3]s) - last_over_time(%[1]s[%[5]s] offset %[4]s)) >= 0) and (resets(%[1]s[%[5]s]%[3]s) == 0))"+
 		" or increase(%[1]s[%[2]s]%[3]s)",
-		sel, w, off, FormatWindow(offset+length), FormatWindow(length+lookback), FormatWindow(far), FormatWindow(length+far))
+		sel, w, off, FormatWindow(offset+length), FormatWindow(length+lookback))
 	if len(src.by) == 0 {
 		return fmt.Sprintf("sum(%s)", inner)
 	}
