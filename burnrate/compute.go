@@ -121,6 +121,9 @@ func windowStatus(sp *sloPlan, ans *answers, corr *correctionTerms, w time.Durat
 	read := func(r *ref) (float64, bool) {
 		v, ok := ans.values[r.src][w][r.key]
 		v = corr.subtract(cw, r, v)
+		if r.perSecond {
+			v /= w.Seconds()
+		}
 		return v, ok && !math.IsNaN(v)
 	}
 	switch {

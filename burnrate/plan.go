@@ -23,7 +23,8 @@ import (
 
 // source is one query family: a counter summed by the labels that tell its
 // readers apart (mergeable, and tileable because increases add up), or an
-// SLO's own PromQL (events and raw SLIs), which is neither.
+// SLO's own PromQL (raw SLIs, and events SLIs whose queries are not
+// summed counters: see eventcounter.go), which is neither.
 type source struct {
 	// id identifies the source across cycles; tiles are kept under it.
 	id string
@@ -80,11 +81,22 @@ const lookback = 5 * time.Minute
 // ends; increase() would extrapolate every interval from its own samples and
 // be off by part of a scrape interval wherever the rate changes.
 //
+// A last value is the last sample up to the interval's length and a
+// lookback before the end, not only a lookback (an instant selector's):
+// a series sampled further apart than the lookback (a slow scrape, missed
+// scrapes, a backfill written every ten minutes) has no sample within a
+// lookback of some interval ends, and every 5m tile over samples ten
+// minutes apart would otherwise answer nothing, its increase lost where
+// increase() over the whole window counts it. A series sampled more often
+// than the lookback has the same last values either way.
+//
 // A series that reset falls back to increase(). The reset check reaches a
 // lookback further back than the interval: the value at the interval's start
-// is the last sample before it, up to a lookback earlier, and a reset
-// between that sample and the interval's first one must be seen too. A new
-// series has no value at the start and falls back as well.
+// is the last sample before it, up to a lookback earlier for a series
+// sampled that often, and a reset between that sample and the interval's
+// first one must be seen too. For a sparser series the start's sample may
+// be older; a reset after it that leaves the difference negative falls back
+// as well. A new series has no value at the start and falls back too.
 func (src *source) diffQuery(length, offset time.Duration) string {
 	w := FormatWindow(length)
 	off := ""
@@ -92,7 +104,8 @@ func (src *source) diffQuery(length, offset time.Duration) string {
 		off = " offset " + FormatWindow(offset)
 	}
 	sel := src.selector
-	inner := fmt.Sprintf("((%[1]s%[3]s - %[1]s offset %[4]s) and (resets(%[1]s[%[5]s]%[3]s) == 0)) or increase(%[1]s[%[2]s]%[3]s)",
+	inner := fmt.Sprintf("(((last_over_time(%[1]s[%[5]s]%[3]s) - last_over_time(%[1]s[%[5]s] offset %[4]s)) >= 0) and (resets(%[1]s[%[5]s]%[3]s) == 0))"+
+		" or increase(%[1]s[%[2]s]%[3]s)",
 		sel, w, off, FormatWindow(offset+length), FormatWindow(length+lookback))
 	if len(src.by) == 0 {
 		return fmt.Sprintf("sum(%s)", inner)
@@ -152,6 +165,9 @@ func normalizeLE(v string) string {
 type ref struct {
 	src *source
 	key string
+	// perSecond divides the source's increase by the window's seconds:
+	// an events query written with rate().
+	perSecond bool
 }
 
 // sloPlan is how one SLO's numbers come together from sources.
@@ -216,9 +232,9 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 				// A native histogram is read with histogram functions over
 				// each whole window: neither merged nor tiled.
 				valid, good := s.SLI.NativeTemplates()
-				sp.valid = &ref{get(exprSource(valid)), ""}
+				sp.valid = &ref{src: get(exprSource(valid))}
 				sp.valid.src.series = slo.Selector(s.SLI.Metric, s.SLI.Matchers)
-				sp.good = &ref{get(exprSource(good)), ""}
+				sp.good = &ref{src: get(exprSource(good))}
 				continue
 			}
 			names, values, rest := splitMatchers(s.SLI.Matchers)
@@ -236,27 +252,35 @@ func makePlan(slos []*slo.SLO, at time.Time) *plan {
 			fam.les[s.SLI.Bucket] = true
 			fam.plans = append(fam.plans, sp)
 			key := strings.Join(values, "\xff")
-			sp.valid = &ref{fam.count, key}
-			sp.good = &ref{nil, joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
+			sp.valid = &ref{src: fam.count, key: key}
+			sp.good = &ref{key: joinKey(key, strconv.FormatFloat(s.SLI.Bucket, 'f', -1, 64), len(names))}
 		case slo.SLIErrors:
 			names, values, rest := splitMatchers(s.SLI.Matchers)
 			key := strings.Join(values, "\xff")
-			sp.valid = &ref{get(counterSource(s.SLI.Metric, rest, names)), key}
+			sp.valid = &ref{src: get(counterSource(s.SLI.Metric, rest, names)), key: key}
 			// One source per alternative of the error matcher, each merged
 			// with the other SLOs' on the same counter.
 			for _, alt := range s.SLI.ErrorMatcher {
 				bad := append(append([]*labels.Matcher{}, rest...), alt...)
-				sp.bad = append(sp.bad, &ref{get(counterSource(s.SLI.Metric, bad, names)), key})
+				sp.bad = append(sp.bad, &ref{src: get(counterSource(s.SLI.Metric, bad, names)), key: key})
 			}
 		case slo.SLIEvents:
-			sp.valid = &ref{get(exprSource(s.SLI.TotalQuery)), ""}
+			other := s.SLI.GoodQuery
 			if s.SLI.ErrorQuery != "" {
-				sp.bad = []*ref{{get(exprSource(s.SLI.ErrorQuery)), ""}}
+				other = s.SLI.ErrorQuery
+			}
+			// Both queries counters, or both free PromQL: a ratio of a tiled
+			// count and a rate() over the whole window would mix methods.
+			asCounters := isEventCounter(s.SLI.TotalQuery) && isEventCounter(other)
+			by := equalityNames(s.SLI.TotalQuery)
+			sp.valid = eventsRef(get, s.SLI.TotalQuery, asCounters, by)
+			if s.SLI.ErrorQuery != "" {
+				sp.bad = []*ref{eventsRef(get, s.SLI.ErrorQuery, asCounters, by)}
 			} else {
-				sp.good = &ref{get(exprSource(s.SLI.GoodQuery)), ""}
+				sp.good = eventsRef(get, s.SLI.GoodQuery, asCounters, by)
 			}
 		case slo.SLIRaw:
-			sp.ratio = &ref{get(exprSource(s.SLI.ErrorRatioQuery)), ""}
+			sp.ratio = &ref{src: get(exprSource(s.SLI.ErrorRatioQuery))}
 		}
 	}
 	// The bucket source of a family matches every threshold its SLOs use,

@@ -52,7 +52,8 @@ type WindowStatus struct {
 	BurnRate float64
 	// Covered is how much of the window the data spans: the window itself,
 	// or less when the SLI's series are younger than the window (a young
-	// Prometheus, a new service). 0 when not known (events and raw SLIs).
+	// Prometheus, a new service). 0 when not known (raw SLIs, events SLIs
+	// whose queries are not summed counters).
 	Covered time.Duration
 	// NoData is true when no series answered the SLO's valid-events query
 	// (or its error-ratio query) over the window, or the answer was NaN: a
@@ -74,7 +75,8 @@ type Budget struct {
 	// span from PeriodStart (rolling: the period) once the SLI's series are
 	// older than that, less while they are younger. Remaining and Consumed
 	// are then over the covered span only: "budget over the last 2h of the
-	// 30d period". 0 when not known (events and raw SLIs).
+	// 30d period". 0 when not known (raw SLIs, events SLIs whose queries
+	// are not summed counters).
 	Covered time.Duration
 	// Remaining and Consumed are shares of the budget; they add up to 1.
 	Remaining, Consumed float64
