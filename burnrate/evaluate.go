@@ -37,6 +37,13 @@ type Options struct {
 	// cycle; an evaluation whose windows do not start on that grid queries
 	// its tails. Negative turns the cache off.
 	TailStep time.Duration
+	// RawOverlap is how far before the end of the previous read each
+	// cycle reads the raw samples of direct windows again (default 2m),
+	// for samples ingested late: a scrape's samples carry the time it
+	// started. It applies when the querier is a RawQuerier (recent.go);
+	// negative turns raw reads off, and direct windows are queried with
+	// increase() every cycle.
+	RawOverlap time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -64,6 +71,9 @@ func (o Options) withDefaults() Options {
 	if o.TailStep == 0 {
 		o.TailStep = 30 * time.Second
 	}
+	if o.RawOverlap == 0 {
+		o.RawOverlap = 2 * time.Minute
+	}
 	return o
 }
 
@@ -87,6 +97,10 @@ type Evaluator struct {
 
 	// plans keeps the last plan between cycles (plancache.go).
 	plans planCache
+
+	// recent holds the raw samples of direct windows by source id
+	// (recent.go).
+	recent map[string]*recentSamples
 }
 
 // SetBlocked sets the SLOs that are not evaluated, by id, each with the
@@ -121,7 +135,7 @@ func (e *Evaluator) split(slos []*slo.SLO) (run []*slo.SLO, blocked map[*slo.SLO
 // NewEvaluator returns an evaluator with no tiles yet; its first cycle
 // builds them with range queries.
 func NewEvaluator(opts Options) *Evaluator {
-	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, history: historyStarts{starts: map[string]map[string]historyStart{}}}
+	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, recent: map[string]*recentSamples{}, history: historyStarts{starts: map[string]map[string]historyStart{}}}
 }
 
 // Result is the outcome of one evaluation cycle.
@@ -170,6 +184,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 
 	var jobs []func()
 	live := map[string]bool{}
+	liveRecent := map[string]bool{}
+	rules, raw := e.rawRules(ctx, q)
 	for _, src := range p.sources {
 		var direct []time.Duration
 		var tiled []time.Duration
@@ -179,6 +195,17 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			} else {
 				tiled = append(tiled, w)
 			}
+		}
+		if raw && src.counter() && len(direct) > 0 {
+			// Every direct window from the raw samples, read once.
+			liveRecent[src.id] = true
+			r, windows := e.recentFor(src, rules), direct
+			jobs = append(jobs, func() {
+				if err := e.recentWindows(ctx, cq, src, r, windows, at, ans); err != nil {
+					ans.fail(src, err)
+				}
+			})
+			direct = nil
 		}
 		for _, w := range direct {
 			jobs = append(jobs, func() {
@@ -208,6 +235,11 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 	for id := range e.tiles {
 		if !live[id] {
 			delete(e.tiles, id) // no SLO reads it any more
+		}
+	}
+	for id := range e.recent {
+		if !liveRecent[id] {
+			delete(e.recent, id)
 		}
 	}
 	e.history.keep(p.sources)
