@@ -75,8 +75,9 @@ func (v *engineVersion) get(ctx context.Context, fetch func(context.Context) (bu
 	return v.rules, v.err
 }
 
-// buildInfo is the part of /api/v1/status/buildinfo that tells the engine.
-type buildInfo struct {
+// BuildInfo is the part of a server's /api/v1/status/buildinfo answer
+// that tells its engine.
+type BuildInfo struct {
 	Version     string `json:"version"`
 	Revision    string `json:"revision"`
 	GoVersion   string `json:"goVersion"`
@@ -94,22 +95,24 @@ func (h *HTTP) fetchRules(ctx context.Context) (burnrate.RangeRules, error) {
 		err = fmt.Errorf("status %s", resp.Status)
 	}
 	var answer struct {
-		Data buildInfo `json:"data"`
+		Data BuildInfo `json:"data"`
 	}
 	if err == nil {
 		err = json.Unmarshal(body, &answer)
 	}
 	if err == nil {
 		var rules burnrate.RangeRules
-		if rules, err = rulesOf(answer.Data); err == nil {
+		if rules, err = RangeRulesOf(answer.Data); err == nil {
 			return rules, nil
 		}
 	}
 	return burnrate.RangeRules{}, fmt.Errorf("build info of %s: %w", redactedURL(h.opts.URL), err)
 }
 
-// rulesOf returns the range rules of a Prometheus version.
-func rulesOf(b buildInfo) (burnrate.RangeRules, error) {
+// RangeRulesOf returns the range rules of the server a build info
+// describes, or an error when it is not Prometheus itself or its version
+// has no known rules (see HTTP.RangeRules).
+func RangeRulesOf(b BuildInfo) (burnrate.RangeRules, error) {
 	if b.Application != "" || b.Revision == "" || b.GoVersion == "" {
 		return burnrate.RangeRules{}, fmt.Errorf("%q %s is not Prometheus itself", b.Application, b.Version)
 	}
