@@ -48,41 +48,67 @@ func newRecentSamples(span time.Duration, rules RangeRules) *recentSamples {
 	return &recentSamples{span: span, rules: rules, series: map[seriesID]*recentSeries{}, keys: map[string]string{}}
 }
 
+// fullReadChunk is the longest range one read of the whole span asks for:
+// the answer of a read holds every raw sample of its range, so a first
+// read of an hour is split, and what it costs in memory at once is a
+// sixth of the hour's samples.
+const fullReadChunk = 10 * time.Minute
+
 // refresh brings the samples up to at: the whole span on the first read,
 // after a failed one or a gap, else from overlap before the last read.
 // The engine's answer is complete for the range it covers, so what the
 // state held in that range is replaced by it.
 func (r *recentSamples) refresh(ctx context.Context, q *countingQuerier, src *source, at time.Time, overlap time.Duration) error {
-	full := r.readAt.IsZero() || !at.After(r.readAt) || at.Sub(r.readAt)+overlap >= r.span
-	d := r.span
-	if !full {
-		d = at.Sub(r.readAt) + overlap
+	if r.readAt.IsZero() || !at.After(r.readAt) || at.Sub(r.readAt)+overlap >= r.span {
+		return r.readAll(ctx, q, src, at)
 	}
-	d = d.Truncate(time.Millisecond)
+	d := (at.Sub(r.readAt) + overlap).Truncate(time.Millisecond)
 	m, err := q.QuerySamples(ctx, src.selector, d, at)
 	if err != nil {
 		r.readAt = time.Time{}
 		return err
 	}
-	atMs := at.UnixMilli()
-	from := atMs - d.Milliseconds()
-	if full {
-		clear(r.series)
-		clear(r.keys)
-	} else {
-		for _, s := range r.series {
-			s.cutFrom(r.firstIn(s, from))
-		}
+	from := at.UnixMilli() - d.Milliseconds()
+	for _, s := range r.series {
+		s.cutFrom(r.firstIn(s, from))
 	}
 	for _, stream := range m {
 		r.add(src, stream)
 	}
-	r.trim(atMs - r.span.Milliseconds())
+	r.trim(at.UnixMilli() - r.span.Milliseconds())
 	r.readAt = at
 	return nil
 }
 
-// add appends a stream of samples read after everything the series holds.
+// readAll reads the whole span again, oldest chunk first. Where the
+// engine's ranges include their start, a sample on the boundary between two
+// chunks comes in both, and is kept once.
+func (r *recentSamples) readAll(ctx context.Context, q *countingQuerier, src *source, at time.Time) error {
+	clear(r.series)
+	clear(r.keys)
+	r.readAt = time.Time{}
+	for from := at.Add(-r.span); from.Before(at); {
+		end := from.Add(fullReadChunk)
+		if end.After(at) {
+			end = at
+		}
+		m, err := q.QuerySamples(ctx, src.selector, end.Sub(from), end)
+		if err != nil {
+			clear(r.series)
+			return err
+		}
+		for _, stream := range m {
+			r.add(src, stream)
+		}
+		from = end
+	}
+	r.trim(at.UnixMilli() - r.span.Milliseconds())
+	r.readAt = at
+	return nil
+}
+
+// add appends a stream of samples read after what the series holds; a
+// sample not after the series' newest one is one it holds already.
 func (r *recentSamples) add(src *source, stream *model.SampleStream) {
 	if len(stream.Values) == 0 {
 		return
@@ -102,7 +128,11 @@ func (r *recentSamples) add(src *source, stream *model.SampleStream) {
 	s.offsets = slices.Grow(s.offsets, len(stream.Values))
 	s.values = slices.Grow(s.values, len(stream.Values))
 	for _, p := range stream.Values {
-		s.offsets = append(s.offsets, int32(int64(p.Timestamp)-s.base))
+		off := int64(p.Timestamp) - s.base
+		if n := len(s.offsets); n > 0 && off <= int64(s.offsets[n-1]) {
+			continue
+		}
+		s.offsets = append(s.offsets, int32(off))
 		s.values = append(s.values, float64(p.Value))
 	}
 }
