@@ -196,16 +196,20 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 				tiled = append(tiled, w)
 			}
 		}
+		// With raw reads, every direct window comes from the raw samples,
+		// read once, and so does the head of the tiled ones.
+		var recent *recentSamples
+		var recentWindows []time.Duration
 		if raw && src.counter() && len(direct) > 0 {
-			// Every direct window from the raw samples, read once.
 			liveRecent[src.id] = true
-			r, windows := e.recentFor(src, rules), direct
-			jobs = append(jobs, func() {
-				if err := e.recentWindows(ctx, cq, src, r, windows, at, ans); err != nil {
-					ans.fail(src, err)
-				}
-			})
-			direct = nil
+			recent, recentWindows, direct = e.recentFor(src, rules), direct, nil
+			if len(tiled) == 0 {
+				jobs = append(jobs, func() {
+					if err := e.recentWindows(ctx, cq, src, recent, recentWindows, at, ans); err != nil {
+						ans.fail(src, err)
+					}
+				})
+			}
 		}
 		for _, w := range direct {
 			jobs = append(jobs, func() {
@@ -221,7 +225,13 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			live[src.id] = true
 			t := e.tilesFor(src)
 			jobs = append(jobs, func() {
-				if err := e.windowsFromTiles(ctx, cq, src, t, tiled, at, ans); err != nil {
+				if recent != nil {
+					if err := e.recentWindows(ctx, cq, src, recent, recentWindows, at, ans); err != nil {
+						ans.fail(src, err)
+						return
+					}
+				}
+				if err := e.windowsFromTiles(ctx, cq, src, t, recent, tiled, at, ans); err != nil {
 					ans.fail(src, err)
 				}
 			})
@@ -315,14 +325,15 @@ func vectorValues(src *source, vec model.Vector, expr string) (map[string]float6
 // windows as head + whole tiles + tail: the head is the increase from the
 // newest tile's end until now, the tail the increase from the window's start
 // to the first tile boundary inside it. Head and tail are queried each
-// cycle; both span less than a tile.
-func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, windows []time.Duration, at time.Time, ans *answers) error {
+// cycle (the head computed from raw samples where the source keeps them);
+// both span less than a tile.
+func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, windows []time.Duration, at time.Time, ans *answers) error {
 	fineEnd := at.Add(-e.opts.Settle).Truncate(e.opts.FineTile)
 	longest := windows[len(windows)-1]
 	if err := e.updateTiles(ctx, q, src, t, fineEnd, longest); err != nil {
 		return err
 	}
-	head, err := e.diff(ctx, q, src, fineEnd, at, at)
+	head, err := e.head(ctx, q, src, recent, fineEnd, at)
 	if err != nil {
 		return err
 	}
