@@ -17,7 +17,8 @@ import (
 // evaluator instead keeps the raw samples of the source's series over the
 // last DirectUpTo, reads each cycle only what came in since the last read
 // (and a little before it, for samples ingested late), and computes every
-// short window from them the way the engine's increase() would.
+// short window from them the way the engine's increase() would; the head
+// of the tiled windows comes from them too (recent_head.go).
 
 // recentSamples holds one counter source's raw samples over the last span.
 type recentSamples struct {
@@ -155,13 +156,16 @@ func (s *recentSeries) search(t int64) int {
 }
 
 // trim drops the samples before keepFrom (ms) and the series left with
-// none, and moves each series' base to its first sample, so that offsets
-// stay small however long the evaluator runs.
+// none (and the keys no series has any more), and moves each series' base
+// to its first sample, so that offsets stay small however long the
+// evaluator runs.
 func (r *recentSamples) trim(keepFrom int64) {
+	dropped := false
 	for id, s := range r.series {
 		i := s.search(keepFrom)
 		if i == len(s.offsets) {
 			delete(r.series, id)
+			dropped = true
 			continue
 		}
 		shift := s.offsets[i]
@@ -173,7 +177,14 @@ func (r *recentSamples) trim(keepFrom int64) {
 		}
 		s.base += int64(shift)
 		if cap(s.offsets) > 2*n+16 {
-			s.offsets, s.values = slices.Clip(s.offsets), slices.Clip(s.values)
+			// Far fewer samples than room: give the room back.
+			s.offsets, s.values = slices.Clone(s.offsets), slices.Clone(s.values)
+		}
+	}
+	if dropped {
+		clear(r.keys)
+		for _, s := range r.series {
+			r.keys[s.key] = s.key
 		}
 	}
 }
