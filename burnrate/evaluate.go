@@ -37,6 +37,13 @@ type Options struct {
 	// cycle; an evaluation whose windows do not start on that grid queries
 	// its tails. Negative turns the cache off.
 	TailStep time.Duration
+	// RawOverlap is how far before the end of the previous read each
+	// cycle reads the raw samples of direct windows again (default 2m),
+	// for samples ingested late: a scrape's samples carry the time it
+	// started. It applies when the querier is a RawQuerier (recent.go);
+	// negative turns raw reads off, and direct windows are queried with
+	// increase() every cycle.
+	RawOverlap time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -64,6 +71,9 @@ func (o Options) withDefaults() Options {
 	if o.TailStep == 0 {
 		o.TailStep = 30 * time.Second
 	}
+	if o.RawOverlap == 0 {
+		o.RawOverlap = 2 * time.Minute
+	}
 	return o
 }
 
@@ -87,6 +97,10 @@ type Evaluator struct {
 
 	// plans keeps the last plan between cycles (plancache.go).
 	plans planCache
+
+	// recent holds the raw samples of direct windows by source id
+	// (recent.go).
+	recent map[string]*recentSamples
 }
 
 // SetBlocked sets the SLOs that are not evaluated, by id, each with the
@@ -121,7 +135,7 @@ func (e *Evaluator) split(slos []*slo.SLO) (run []*slo.SLO, blocked map[*slo.SLO
 // NewEvaluator returns an evaluator with no tiles yet; its first cycle
 // builds them with range queries.
 func NewEvaluator(opts Options) *Evaluator {
-	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, history: historyStarts{starts: map[string]map[string]historyStart{}}}
+	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, recent: map[string]*recentSamples{}, history: historyStarts{starts: map[string]map[string]historyStart{}}}
 }
 
 // Result is the outcome of one evaluation cycle.
@@ -170,6 +184,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 
 	var jobs []func()
 	live := map[string]bool{}
+	liveRecent := map[string]bool{}
+	rules, raw := e.rawRules(ctx, q)
 	for _, src := range p.sources {
 		var direct []time.Duration
 		var tiled []time.Duration
@@ -178,6 +194,21 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 				direct = append(direct, w)
 			} else {
 				tiled = append(tiled, w)
+			}
+		}
+		// With raw reads, every direct window comes from the raw samples,
+		// read once, and so does the head of the tiled ones.
+		var recent *recentSamples
+		var recentWindows []time.Duration
+		if raw && src.counter() && len(direct) > 0 {
+			liveRecent[src.id] = true
+			recent, recentWindows, direct = e.recentFor(src, rules), direct, nil
+			if len(tiled) == 0 {
+				jobs = append(jobs, func() {
+					if err := e.recentWindows(ctx, cq, src, recent, recentWindows, at, ans); err != nil {
+						ans.fail(src, err)
+					}
+				})
 			}
 		}
 		for _, w := range direct {
@@ -194,7 +225,13 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 			live[src.id] = true
 			t := e.tilesFor(src)
 			jobs = append(jobs, func() {
-				if err := e.windowsFromTiles(ctx, cq, src, t, tiled, at, ans); err != nil {
+				if recent != nil {
+					if err := e.recentWindows(ctx, cq, src, recent, recentWindows, at, ans); err != nil {
+						ans.fail(src, err)
+						return
+					}
+				}
+				if err := e.windowsFromTiles(ctx, cq, src, t, recent, tiled, at, ans); err != nil {
 					ans.fail(src, err)
 				}
 			})
@@ -208,6 +245,11 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 	for id := range e.tiles {
 		if !live[id] {
 			delete(e.tiles, id) // no SLO reads it any more
+		}
+	}
+	for id := range e.recent {
+		if !liveRecent[id] {
+			delete(e.recent, id)
 		}
 	}
 	e.history.keep(p.sources)
@@ -283,14 +325,15 @@ func vectorValues(src *source, vec model.Vector, expr string) (map[string]float6
 // windows as head + whole tiles + tail: the head is the increase from the
 // newest tile's end until now, the tail the increase from the window's start
 // to the first tile boundary inside it. Head and tail are queried each
-// cycle; both span less than a tile.
-func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, windows []time.Duration, at time.Time, ans *answers) error {
+// cycle (the head computed from raw samples where the source keeps them);
+// both span less than a tile.
+func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, windows []time.Duration, at time.Time, ans *answers) error {
 	fineEnd := at.Add(-e.opts.Settle).Truncate(e.opts.FineTile)
 	longest := windows[len(windows)-1]
 	if err := e.updateTiles(ctx, q, src, t, fineEnd, longest); err != nil {
 		return err
 	}
-	head, err := e.diff(ctx, q, src, fineEnd, at, at)
+	head, err := e.head(ctx, q, src, recent, fineEnd, at)
 	if err != nil {
 		return err
 	}

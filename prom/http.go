@@ -20,7 +20,9 @@ import (
 type HTTP struct {
 	opts     HTTPOptions
 	api      v1.API
+	client   api.Client
 	counters queryCounters
+	rules    engineVersion
 }
 
 var _ burnrate.Querier = (*HTTP)(nil)
@@ -47,7 +49,8 @@ func NewHTTP(opts HTTPOptions) (*HTTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new HTTP querier for %s: %w", where, err)
 	}
-	return &HTTP{opts: opts, api: v1.NewAPI(statusClient{client})}, nil
+	sc := statusClient{client}
+	return &HTTP{opts: opts, api: v1.NewAPI(sc), client: sc}, nil
 }
 
 // Query evaluates expr at the given time. A scalar answer becomes a vector

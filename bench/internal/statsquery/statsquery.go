@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/burnwatch/burnwatch/burnrate"
+	"github.com/burnwatch/burnwatch/prom"
 )
 
 // Querier queries a Prometheus at a base URL and counts what its queries
@@ -29,7 +30,7 @@ type Querier struct {
 	queries, samples, execNanos atomic.Int64
 }
 
-var _ burnrate.Querier = (*Querier)(nil)
+var _ burnrate.RawQuerier = (*Querier)(nil)
 
 // New returns a querier for the Prometheus at base, e.g.
 // http://127.0.0.1:9090.
@@ -100,6 +101,46 @@ func (q *Querier) QueryRange(ctx context.Context, expr string, r burnrate.Range)
 		return nil, fmt.Errorf("query range %q: decode matrix: %w", expr, err)
 	}
 	return m, nil
+}
+
+// QuerySamples returns the raw samples selector matches over the d before
+// at, counted like any query.
+func (q *Querier) QuerySamples(ctx context.Context, selector string, d time.Duration, at time.Time) (model.Matrix, error) {
+	expr := selector + "[" + burnrate.FormatWindow(d) + "]"
+	v := url.Values{"query": {expr}, "time": {formatTime(at)}, "stats": {"all"}}
+	data, err := q.get(ctx, "/api/v1/query", v)
+	if err != nil {
+		return nil, fmt.Errorf("query %q at %s: %w", expr, at.UTC().Format(time.RFC3339), err)
+	}
+	if data.ResultType != "matrix" {
+		return nil, fmt.Errorf("query %q answered a %s, want a matrix", expr, data.ResultType)
+	}
+	var m model.Matrix
+	if err := json.Unmarshal(data.Result, &m); err != nil {
+		return nil, fmt.Errorf("query %q: decode matrix: %w", expr, err)
+	}
+	return m, nil
+}
+
+// RangeRules returns the range rules of the server's version, read from
+// its build info (not counted as a query).
+func (q *Querier) RangeRules(ctx context.Context) (burnrate.RangeRules, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.base+"/api/v1/status/buildinfo", nil)
+	if err != nil {
+		return burnrate.RangeRules{}, err
+	}
+	resp, err := q.client.Do(req)
+	if err != nil {
+		return burnrate.RangeRules{}, fmt.Errorf("build info: %w", err)
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		Data prom.BuildInfo `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		return burnrate.RangeRules{}, fmt.Errorf("build info: HTTP %d: %w", resp.StatusCode, err)
+	}
+	return prom.RangeRulesOf(answer.Data)
 }
 
 // response is the API's envelope with the stats=all part.

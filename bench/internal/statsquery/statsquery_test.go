@@ -59,6 +59,17 @@ func TestCountsWhatPrometheusReads(t *testing.T) {
 			},
 			wantResults: 1, wantSamples: 2,
 		},
+		{
+			name: "A raw read over 5 minutes reads the 6 samples it returns.",
+			run: func() (int, error) {
+				m, err := q.QuerySamples(context.Background(), "x_total", 5*time.Minute, at)
+				if err == nil && len(m) == 1 && len(m[0].Values) != 6 {
+					t.Errorf("got %d samples, want 6", len(m[0].Values))
+				}
+				return len(m), err
+			},
+			wantResults: 1, wantSamples: 6,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +82,9 @@ func TestCountsWhatPrometheusReads(t *testing.T) {
 				t.Errorf("got %d results, %+v; want %d results, 1 query, %d samples", n, cost, tt.wantResults, tt.wantSamples)
 			}
 		})
+	}
+	if rules, err := q.RangeRules(context.Background()); err != nil || !rules.IncludesStart || !rules.ZeroFirst {
+		t.Errorf("range rules of Prometheus 2.42: got %+v, %v; want a range that includes its start, zero point first", rules, err)
 	}
 	if _, err := q.Query(context.Background(), "sum(", at); err == nil {
 		t.Error("a query that does not parse answered without error")
