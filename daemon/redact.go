@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -154,4 +155,25 @@ func redactIncident(r *secret.Redactor, in *alerting.Incident) {
 		deliveries[i] = del
 	}
 	in.Deliveries = deliveries
+}
+
+// QuerySamples passes a raw read on when the querier can make one.
+func (q redactingQuerier) QuerySamples(ctx context.Context, selector string, d time.Duration, at time.Time) (model.Matrix, error) {
+	raw, ok := q.q.(burnrate.RawQuerier)
+	if !ok {
+		return nil, fmt.Errorf("querier %T reads no raw samples", q.q)
+	}
+	m, err := raw.QuerySamples(ctx, selector, d, at)
+	return m, redactErr(q.r, err)
+}
+
+// RangeRules reports the querier's range rules, or an error when it reads
+// no raw samples: the evaluator then queries its short windows as usual.
+func (q redactingQuerier) RangeRules(ctx context.Context) (burnrate.RangeRules, error) {
+	raw, ok := q.q.(burnrate.RawQuerier)
+	if !ok {
+		return burnrate.RangeRules{}, fmt.Errorf("querier %T reads no raw samples", q.q)
+	}
+	rules, err := raw.RangeRules(ctx)
+	return rules, redactErr(q.r, err)
 }
