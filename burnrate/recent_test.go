@@ -175,6 +175,9 @@ func recentSeriesUnderTest() []scrapedSeries {
 		{calls("fast", "GET", "STATUS_CODE_ERROR"), 15 * time.Second, 0, 0, end, 1, map[int]string{450: "reset"}},
 		{calls("slow", "GET", "STATUS_CODE_UNSET"), 2 * m, 0, 0, end, 200, nil},
 		{calls("slow", "GET", "STATUS_CODE_ERROR"), 2 * m, 0, 0, end, 5, every(55, 58, "gap")},
+		// Sampled further apart than the lookback.
+		{calls("sparse", "GET", "STATUS_CODE_UNSET"), 10 * m, 0, 0, end, 900, nil},
+		{calls("sparse", "GET", "STATUS_CODE_ERROR"), 7 * m, 0, 0, end, 9, map[int]string{20: "reset"}},
 		// Ingested late: a scrape's timestamp is when it started.
 		{calls("late", "GET", "STATUS_CODE_UNSET"), m, 20 * time.Second, 0, end, 70, nil},
 		{calls("late", "GET", "STATUS_CODE_ERROR"), m, 50 * time.Second, 0, end, 4, map[int]string{115: "reset"}},
