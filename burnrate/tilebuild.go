@@ -52,12 +52,13 @@ const (
 	// computes for one query does not grow with the history either.
 	maxRangeSteps = 48
 	// maxChunkPoints bounds the points (keys × steps) of one answer:
-	// 100,000 points are about 1.6 MB of decoded samples and 3 MB of JSON,
-	// so the answers in flight at once (Options.Parallelism) stay some ten
-	// MB whatever the fleet. Smaller chunks cost the engine more: fine
-	// tiles of 5,000 series read 10 steps at a time took 30% more CPU than
-	// 48 at a time. One step of more keys than that is one answer.
-	maxChunkPoints = 100_000
+	// 250,000 points are about 4 MB of decoded samples and 8 MB of JSON.
+	// It leaves the 48 steps to sources of up to 5,000 keys, because
+	// smaller chunks cost the engine more (fine tiles of 5,000 series read
+	// 10 steps at a time took 30% more CPU than 48 at a time), and bounds
+	// the answers of larger ones, whose 48 steps would grow with the
+	// fleet. One step of more keys than that is one answer.
+	maxChunkPoints = 250_000
 )
 
 // chunkSteps is how many steps one chunk over keys keys reads.

@@ -59,17 +59,20 @@ func (f *fleetAnswers) QueryRange(_ context.Context, _ string, r Range) (model.M
 
 func TestAnAnswerThatBuildsTilesHoldsAtMostTheBudgetOfPointsWithManyKeys(t *testing.T) {
 	fineEnd := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	longest := 3 * 24 * time.Hour
+	// Two hours of fine tiles and eight of coarse ones: 37 and 9 steps.
+	opts, longest := Options{FineSpan: 2 * time.Hour}, 8*time.Hour
+	many := maxChunkPoints / 20
 	for _, tc := range []struct {
 		name string
 		keys int
-		// late keys appear a day and a half before fineEnd, gone keys
-		// vanish two days before it; the others are there throughout.
+		// late keys appear 150 minutes before fineEnd, among the fine
+		// tiles; gone keys vanish five hours before it, among the coarse
+		// ones; the others are there throughout.
 		late, gone int
 	}{
-		{"Five thousand keys present throughout stay within the budget.", 5000, 0, 0},
-		{"Keys that appear late are known from the newest tile, read first.", 4800, 2400, 0},
-		{"Keys that vanished add to the keys of the newest tile.", 4900, 0, 100},
+		{"A twentieth of the budget in keys present throughout stays within it.", many, 0, 0},
+		{"Keys that appear late are known from the newest tile, read first.", many, many / 2, 0},
+		{"Keys that vanished add to the keys of the newest tile.", many, 0, many / 50},
 		{"Forty keys are read in chunks of at most the step bound.", 40, 10, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,18 +80,18 @@ func TestAnAnswerThatBuildsTilesHoldsAtMostTheBudgetOfPointsWithManyKeys(t *test
 				keys: tc.keys,
 				appear: func(k int) time.Time {
 					if k < tc.late {
-						return fineEnd.Add(-36 * time.Hour)
+						return fineEnd.Add(-150 * time.Minute)
 					}
 					return time.Time{}
 				},
 				vanish: func(k int) time.Time {
 					if k >= tc.keys-tc.gone {
-						return fineEnd.Add(-48 * time.Hour)
+						return fineEnd.Add(-5 * time.Hour)
 					}
 					return fineEnd.Add(time.Hour)
 				},
 			}
-			e := NewEvaluator(Options{})
+			e := NewEvaluator(opts)
 			src := &source{id: "fleet", selector: "x", by: []string{"key"}}
 			tl := newTiles(e.opts.FineTile, e.opts.CoarseTile)
 			if err := e.updateTiles(context.Background(), f, src, tl, fineEnd, longest); err != nil {
