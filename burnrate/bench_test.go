@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
@@ -192,6 +194,8 @@ func benchFirst(b *testing.B, n int) {
 	slos := fleetSLOs(b, n)
 	ctx := context.Background()
 	queries := 0
+	runtime.GC()
+	peak := watchHeap()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -200,6 +204,35 @@ func benchFirst(b *testing.B, n int) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(queries)/float64(b.N), "queries/op")
+	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
+}
+
+// watchHeap samples the bytes of heap objects (live or not yet swept)
+// every millisecond until the function it returns is called, which
+// returns the most seen: the peak heap of what ran in between, the
+// engine's included.
+func watchHeap() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	stop, done := make(chan struct{}), make(chan uint64)
+	go func() {
+		var most uint64
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			most = max(most, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				done <- most
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		return <-done
+	}
 }
 
 func mustEvaluate(b *testing.B, res burnrate.Result) {

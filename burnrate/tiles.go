@@ -23,6 +23,9 @@ type tileRun struct {
 	first time.Time
 	count int
 	vals  map[string][]float64
+	// capacity is the length the key slices are made for when they grow
+	// (see reserve).
+	capacity int
 }
 
 func newTileRun(step time.Duration) *tileRun {
