@@ -24,6 +24,20 @@ type GroupMember struct {
 	Values []string
 }
 
+// checkGroupLabels reports, at n, the labels of field (group_by, or
+// another format's grouping) that cannot split an SLO, and those named
+// twice.
+func checkGroupLabels(rep *reporter, n *yaml.Node, field string, labels []string) {
+	for i, l := range labels {
+		switch {
+		case !model.LegacyValidation.IsValidLabelName(l) || l == "le":
+			rep.at(n, "%s: %q is not a label that can split an SLO", field, l)
+		case slices.Contains(labels[:i], l):
+			rep.at(n, "%s names %q twice", field, l)
+		}
+	}
+}
+
 // groupSpec validates a native SLO's group_by and max_groups.
 func groupSpec(rep *reporter, dec *strictDecoder, s *sloSpec, parent *yaml.Node) ([]string, int) {
 	if s.MaxGroups != nil && len(s.GroupBy) == 0 {
@@ -33,15 +47,7 @@ func groupSpec(rep *reporter, dec *strictDecoder, s *sloSpec, parent *yaml.Node)
 	if len(s.GroupBy) == 0 {
 		return nil, 0
 	}
-	n := orParent(dec.node(&s.GroupBy), parent)
-	for i, l := range s.GroupBy {
-		switch {
-		case !model.LegacyValidation.IsValidLabelName(l) || l == "le":
-			rep.at(n, "group_by: %q is not a label that can split an SLO", l)
-		case slices.Contains(s.GroupBy[:i], l):
-			rep.at(n, "group_by names %q twice", l)
-		}
-	}
+	checkGroupLabels(rep, orParent(dec.node(&s.GroupBy), parent), "group_by", s.GroupBy)
 	max := DefaultMaxGroups
 	if s.MaxGroups != nil {
 		if *s.MaxGroups <= 0 {

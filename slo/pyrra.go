@@ -158,6 +158,7 @@ func pyrraSLOs(fc fileContext, root *yaml.Node) []*SLO {
 		out.Period.Rolling = d
 	}
 	out.SLI, out.GroupBy = pyrraSLI(fc, &spec.Indicator, orParent(dec.node(&spec.Indicator), specNode))
+	checkGroupLabels(rep, orParent(dec.node(spec.Indicator.grouping()), orParent(dec.node(&spec.Indicator), specNode)), "grouping", out.GroupBy)
 	out.Traces = tracesConfig{}.resolve(out.SLI.Dialect)
 	if len(out.GroupBy) > 0 {
 		out.MaxGroups = DefaultMaxGroups
@@ -211,6 +212,22 @@ func pyrraWindows(period time.Duration) []Window {
 		out[i] = Window{Severity: t.sev, Long: long, Short: scale(t.short), Factor: t.factor, BudgetShare: t.factor * float64(long) / float64(period)}
 	}
 	return out
+}
+
+// grouping is the grouping field of the indicator's kind, nil when no
+// single kind is set.
+func (in *pyrraIndicator) grouping() *[]string {
+	switch {
+	case in.Ratio != nil:
+		return &in.Ratio.Grouping
+	case in.Latency != nil:
+		return &in.Latency.Grouping
+	case in.LatencyNative != nil:
+		return &in.LatencyNative.Grouping
+	case in.BoolGauge != nil:
+		return &in.BoolGauge.Grouping
+	}
+	return nil
 }
 
 // pyrraSLI converts the one indicator a Pyrra SLO has, and its grouping.
