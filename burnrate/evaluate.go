@@ -337,6 +337,9 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 	if err != nil {
 		return err
 	}
+	// Tails kept from an earlier cycle mean the tiles are warm: a tail
+	// entering a new tile reads it now instead of querying itself first.
+	warm := len(t.tails) > 0
 	for _, w := range windows {
 		from := at.Add(-w)
 		step := e.opts.FineTile
@@ -347,7 +350,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if boundary.Before(from) {
 			boundary = boundary.Add(step)
 		}
-		tail, err := e.tail(ctx, q, src, t, from, boundary, step, at)
+		tail, err := e.tail(ctx, q, src, t, from, boundary, step, at, warm)
 		if err != nil {
 			return err
 		}

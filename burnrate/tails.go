@@ -58,7 +58,9 @@ type tailKey struct {
 // tail returns a source's increase per key over [from, boundary], where
 // boundary is the end of the tile of length step that from falls in: from
 // the cached tile when its steps answer it exactly, else with a query.
-func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, from, boundary time.Time, step time.Duration, at time.Time) (map[string]float64, error) {
+// warm says the source kept tails from an earlier cycle: a tile no tail
+// fell in before is then read at once.
+func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, from, boundary time.Time, step time.Duration, at time.Time, warm bool) (map[string]float64, error) {
 	sub := e.opts.TailStep
 	start := boundary.Add(-step)
 	off := from.Sub(start)
@@ -69,12 +71,18 @@ func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, 
 	}
 	key := tailKey{start.UnixNano(), step}
 	tt, ok := t.tails[key]
-	if !ok {
-		// The first cycle to need a tile queries its tail: a tile is read
-		// when a second cycle needs it, so that a first cycle, which needs
-		// every tile at once, does not read them all.
+	if !ok && !warm {
+		// A cold evaluator (its first cycle, or the first after a restart)
+		// queries its tails: a tile is read when a second cycle needs it,
+		// so that a first cycle, which needs every tile at once, does not
+		// read them all. A warm one meets a new tile when a tail enters
+		// it, one tile at a time, and reads it at once: querying the tail
+		// first would cost that cycle about what the read costs the next.
 		t.tails[key] = &tailTile{used: true}
 		return e.diff(ctx, q, src, from, boundary, at)
+	}
+	if !ok {
+		tt = &tailTile{}
 	}
 	if tt.suffix == nil {
 		used := tt.used
