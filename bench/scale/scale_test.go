@@ -108,6 +108,9 @@ func TestScale(t *testing.T) {
 			r.bw = runCycles(t, cycles, srv.URL, specs[r.n][0], at)
 			t.Logf("%d SLOs: first cycle %s, steady p50 %s, %s samples, peak RSS %s", r.n, r.bw.First.Wall,
 				report.Percentile(r.bw.walls(), 50), report.Count(r.bw.mean().Samples), report.MiB(r.bw.PeakRSS))
+			for i, c := range r.bw.Steady {
+				t.Logf("%d SLOs, steady cycle %d: %s, %d queries, %s samples, Prometheus CPU %s", r.n, i+1, c.Wall, c.Queries, report.Count(c.Samples), c.PromCPU)
+			}
 		}
 		perRule = measureRules(t, srv, specs[sizes[len(sizes)-1]][1], first, last, end.Add(-10*time.Minute))
 	})
