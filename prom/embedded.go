@@ -111,17 +111,28 @@ func (e *Embedded) query(ctx context.Context, expr string, at time.Time) (model.
 
 // instantQuery evaluates expr at `at` with engine over db.
 func instantQuery(ctx context.Context, engine *promql.Engine, db storage.Queryable, logger *slog.Logger, expr string, at time.Time) (model.Vector, error) {
+	var v model.Vector
+	err := evalInstant(ctx, engine, db, logger, expr, at, func(res *promql.Result) (err error) {
+		v, err = promqlVector(res.Value)
+		return err
+	})
+	return v, err
+}
+
+// evalInstant evaluates expr at `at` and hands the result to convert while
+// the query's memory is still valid.
+func evalInstant(ctx context.Context, engine *promql.Engine, db storage.Queryable, logger *slog.Logger, expr string, at time.Time, convert func(*promql.Result) error) error {
 	q, err := engine.NewInstantQuery(ctx, db, nil, expr, at)
 	if err != nil {
-		return nil, badData(err)
+		return badData(err)
 	}
 	defer q.Close()
 	res := q.Exec(ctx)
 	if res.Err != nil {
-		return nil, classify(res.Err)
+		return classify(res.Err)
 	}
 	logWarnings(logger, expr, res)
-	return promqlVector(res.Value)
+	return convert(res)
 }
 
 // QueryRange evaluates expr over r and returns one series per label set.

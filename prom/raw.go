@@ -67,15 +67,10 @@ func (r *ReadOnly) RangeRules(context.Context) (burnrate.RangeRules, error) {
 
 // samplesQuery evaluates an instant query whose answer is a matrix.
 func samplesQuery(ctx context.Context, engine *promql.Engine, db storage.Queryable, logger *slog.Logger, expr string, at time.Time) (model.Matrix, error) {
-	q, err := engine.NewInstantQuery(ctx, db, nil, expr, at)
-	if err != nil {
-		return nil, badData(err)
-	}
-	defer q.Close()
-	res := q.Exec(ctx)
-	if res.Err != nil {
-		return nil, classify(res.Err)
-	}
-	logWarnings(logger, expr, res)
-	return promqlMatrix(res.Value)
+	var m model.Matrix
+	err := evalInstant(ctx, engine, db, logger, expr, at, func(res *promql.Result) (err error) {
+		m, err = promqlMatrix(res.Value)
+		return err
+	})
+	return m, err
 }
