@@ -330,7 +330,7 @@ func vectorValues(src *source, vec model.Vector, expr string) (map[string]float6
 func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, windows []time.Duration, at time.Time, ans *answers) error {
 	fineEnd := at.Add(-e.opts.Settle).Truncate(e.opts.FineTile)
 	longest := windows[len(windows)-1]
-	if err := e.updateTiles(ctx, q, src, t, fineEnd, longest); err != nil {
+	if err := e.updateTiles(ctx, q, src, t, recent, fineEnd, longest); err != nil {
 		return err
 	}
 	head, err := e.head(ctx, q, src, recent, fineEnd, at)
@@ -350,7 +350,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if boundary.Before(from) {
 			boundary = boundary.Add(step)
 		}
-		tail, err := e.tail(ctx, q, src, t, from, boundary, step, at, warm)
+		tail, err := e.tail(ctx, q, src, t, recent, from, boundary, step, at, warm)
 		if err != nil {
 			return err
 		}
@@ -365,7 +365,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		}
 		ans.set(src, w, vals)
 	}
-	t.forgetUnusedTails()
+	t.forgetUnusedTails(at)
 	return nil
 }
 

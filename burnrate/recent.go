@@ -81,27 +81,14 @@ func (r *recentSamples) refresh(ctx context.Context, q *countingQuerier, src *so
 	return nil
 }
 
-// readAll reads the whole span again, oldest chunk first. Where the
-// engine's ranges include their start, a sample on the boundary between two
-// chunks comes in both, and is kept once.
+// readAll reads the whole span again, oldest chunk first.
 func (r *recentSamples) readAll(ctx context.Context, q *countingQuerier, src *source, at time.Time) error {
 	clear(r.series)
 	clear(r.keys)
 	r.readAt = time.Time{}
-	for from := at.Add(-r.span); from.Before(at); {
-		end := from.Add(fullReadChunk)
-		if end.After(at) {
-			end = at
-		}
-		m, err := q.QuerySamples(ctx, src.selector, end.Sub(from), end)
-		if err != nil {
-			clear(r.series)
-			return err
-		}
-		for _, stream := range m {
-			r.add(src, stream)
-		}
-		from = end
+	if err := r.readRange(ctx, q, src, at.Add(-r.span), at); err != nil {
+		clear(r.series)
+		return err
 	}
 	r.trim(at.UnixMilli() - r.span.Milliseconds())
 	r.readAt = at

@@ -40,10 +40,24 @@ type rawReads struct {
 	reads atomic.Int64
 	// longest is the longest span one read asked for.
 	longest atomic.Int64
+	// cycle is the time of the cycle being evaluated; pastReads counts
+	// the reads that ended more than an hour before it (the tiles that
+	// tails fall in), ranges the range queries.
+	cycle     time.Time
+	pastReads atomic.Int64
+	ranges    atomic.Int64
+}
+
+func (r *rawReads) QueryRange(ctx context.Context, expr string, rg burnrate.Range) (model.Matrix, error) {
+	r.ranges.Add(1)
+	return r.queriesOnly.QueryRange(ctx, expr, rg)
 }
 
 func (r *rawReads) QuerySamples(ctx context.Context, selector string, d time.Duration, at time.Time) (model.Matrix, error) {
 	r.reads.Add(1)
+	if at.Before(r.cycle.Add(-time.Hour)) {
+		r.pastReads.Add(1)
+	}
 	if int64(d) > r.longest.Load() {
 		r.longest.Store(int64(d))
 	}
@@ -207,13 +221,14 @@ func recentSLOs(t *testing.T, series []scrapedSeries) []*slo.SLO {
 // stepBoth steps an evaluator that reads raw samples and one that queries
 // increase() through the same cycles, feeding the engine as time passes,
 // and returns how many window values differed and were compared.
-func stepBoth(t *testing.T, raw *rawReads, eng *prom.Embedded, f *feed, slos []*slo.SLO, from, to, step time.Duration, report bool) (differ, compared int) {
+func stepBoth(t *testing.T, raw *rawReads, eng *prom.Embedded, f *feed, slos []*slo.SLO, opts burnrate.Options, from, to, step time.Duration, report bool) (differ, compared int) {
 	t.Helper()
 	ctx := context.Background()
-	incremental := burnrate.NewEvaluator(burnrate.Options{})
-	queried := burnrate.NewEvaluator(burnrate.Options{})
+	incremental := burnrate.NewEvaluator(opts)
+	queried := burnrate.NewEvaluator(opts)
 	for at := epoch.Add(from); !at.After(epoch.Add(to)); at = at.Add(step) {
 		f.until(t, eng, at)
+		raw.cycle = at
 		a := incremental.Evaluate(ctx, raw, slos, at)
 		b := queried.Evaluate(ctx, queriesOnly{eng}, slos, at)
 		for i := range a.Statuses {
@@ -260,7 +275,7 @@ func TestRawSamplesAnswerWhatIncreaseAnswers(t *testing.T) {
 	series := recentSeriesUnderTest()
 	eng := newEmptyEngine(t)
 	raw := &rawReads{queriesOnly: queriesOnly{eng}, raw: eng}
-	differ, compared := stepBoth(t, raw, eng, newFeed(series), recentSLOs(t, series), 80*time.Minute, 160*time.Minute, 30*time.Second, true)
+	differ, compared := stepBoth(t, raw, eng, newFeed(series), recentSLOs(t, series), burnrate.Options{}, 80*time.Minute, 160*time.Minute, 30*time.Second, true)
 	if differ > 0 {
 		t.Errorf("%d of %d window values differ", differ, compared)
 	}
@@ -294,8 +309,48 @@ func TestRawSamplesNeedTheEngineRangeRules(t *testing.T) {
 	}
 	wrong := burnrate.RangeRules{IncludesStart: true}
 	raw := &rawReads{queriesOnly: queriesOnly{eng}, raw: eng, rules: &wrong}
-	differ, compared := stepBoth(t, raw, eng, f, recentSLOs(t, onGrid), 70*time.Minute, 90*time.Minute, 30*time.Second, false)
+	differ, compared := stepBoth(t, raw, eng, f, recentSLOs(t, onGrid), burnrate.Options{}, 70*time.Minute, 90*time.Minute, 30*time.Second, false)
 	if differ == 0 {
 		t.Fatalf("all %d window values agree with the wrong range rules: the comparison cannot tell", compared)
+	}
+}
+
+// TestTilesFromRawSamplesAnswerWhatQueriesAnswer steps the two evaluators
+// while the tails of the 2h windows cross the resets, comings, goings,
+// gaps and stale markers of the series under test: one evaluator computes
+// the new fine tiles and the tiles its tails fall in from raw samples,
+// the other queries them. With fine tiles reaching back 30 minutes and
+// coarse tiles of 30 minutes, the tails fall in coarse tiles. After its
+// first cycle, the raw evaluator sends no range query.
+func TestTilesFromRawSamplesAnswerWhatQueriesAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts burnrate.Options
+	}{
+		{"tails in fine tiles", burnrate.Options{}},
+		{"tails in coarse tiles", burnrate.Options{FineSpan: 30 * time.Minute, CoarseTile: 30 * time.Minute}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			series := recentSeriesUnderTest()
+			eng := newEmptyEngine(t)
+			raw := &rawReads{queriesOnly: queriesOnly{eng}, raw: eng}
+			first := 200 * time.Minute
+			slos := recentSLOs(t, series)
+			differ, compared := stepBoth(t, raw, eng, newFeed(series), slos, tc.opts, first, first, time.Minute, true)
+			ranges := raw.ranges.Load()
+			d, c := stepBoth(t, raw, eng, newFeed(series), slos, tc.opts, first, 280*time.Minute, 30*time.Second, true)
+			differ, compared = differ+d, compared+c
+			if differ > 0 {
+				t.Errorf("%d of %d window values differ", differ, compared)
+			}
+			if raw.pastReads.Load() == 0 {
+				t.Error("no raw read of a tile that a tail falls in")
+			}
+			// The second stepping repeats the first cycle: one cycle's range queries.
+			if n := raw.ranges.Load() - 2*ranges; n > 0 {
+				t.Errorf("%d range queries after the first cycle, want none", n)
+			}
+			t.Logf("%d window values equal, %d raw reads of past tiles", compared, raw.pastReads.Load())
+		})
 	}
 }

@@ -36,6 +36,9 @@ type tailTile struct {
 	cleanFrom int
 	// used says whether a window read the tile this cycle.
 	used bool
+	// keepUntil keeps a tile read ahead of the tail that will enter it,
+	// unused until then.
+	keepUntil time.Time
 }
 
 // tailFrom returns the increase per key over [start + j·sub, start + step].
@@ -59,8 +62,9 @@ type tailKey struct {
 // boundary is the end of the tile of length step that from falls in: from
 // the cached tile when its steps answer it exactly, else with a query.
 // warm says the source kept tails from an earlier cycle: a tile no tail
-// fell in before is then read at once.
-func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, from, boundary time.Time, step time.Duration, at time.Time, warm bool) (map[string]float64, error) {
+// fell in before is then read at once. With raw samples kept (recent), the
+// tile is read as raw samples (recent_tiles.go).
+func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, from, boundary time.Time, step time.Duration, at time.Time, warm bool) (map[string]float64, error) {
 	sub := e.opts.TailStep
 	start := boundary.Add(-step)
 	off := from.Sub(start)
@@ -87,7 +91,12 @@ func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, 
 	if tt.suffix == nil {
 		used := tt.used
 		var err error
-		if tt, err = e.readTailTile(ctx, q, src, start, step, sub); err != nil {
+		if sr, ok := q.(sampleReader); ok && recent != nil {
+			tt, err = e.readTailTilesRaw(ctx, sr, recent.rules, src, t, start, step, sub, at)
+		} else {
+			tt, err = e.readTailTile(ctx, q, src, start, step, sub)
+		}
+		if err != nil {
 			return nil, err
 		}
 		tt.used = used
@@ -175,10 +184,11 @@ func zeroIfNaN(v float64) float64 {
 	return v
 }
 
-// forgetUnusedTails drops the cached tiles no window read this cycle.
-func (t *tiles) forgetUnusedTails() {
+// forgetUnusedTails drops the cached tiles no window read this cycle, but
+// for those read ahead that a tail may still enter.
+func (t *tiles) forgetUnusedTails(at time.Time) {
 	for k, tt := range t.tails {
-		if !tt.used {
+		if !tt.used && !at.Before(tt.keepUntil) {
 			delete(t.tails, k)
 			continue
 		}

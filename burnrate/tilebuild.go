@@ -10,7 +10,9 @@ import (
 
 // updateTiles extends the fine tiles to fineEnd (rebuilding both levels
 // when they are empty or too far behind) and trims what no window reaches.
-func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *tiles, fineEnd time.Time, longest time.Duration) error {
+// New fine tiles that the raw samples kept (recent, when not nil) reach
+// are computed from them.
+func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, fineEnd time.Time, longest time.Duration) error {
 	fine, coarse := e.opts.FineTile, e.opts.CoarseTile
 	fineKeep := e.opts.FineSpan + coarse + fine
 	have := t.fine.end()
@@ -32,8 +34,23 @@ func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *
 			return err
 		}
 	} else if fineEnd.After(have) {
-		if err := e.fillRange(ctx, q, src, t.fine, have.Add(fine), fineEnd, len(t.coarse.vals)); err != nil {
-			return err
+		// The raw samples reach the newest tiles; older ones, after a
+		// gap, are queried first.
+		rawFrom := fineEnd.Add(fine)
+		for end := fineEnd; recent != nil && end.After(have) && recent.reaches(end.Add(-fine), end); end = end.Add(-fine) {
+			rawFrom = end
+		}
+		if rawFrom.After(have.Add(fine)) {
+			if err := e.fillRange(ctx, q, src, t.fine, have.Add(fine), rawFrom.Add(-fine), len(t.coarse.vals)); err != nil {
+				return err
+			}
+		}
+		for end := rawFrom; !end.After(fineEnd); end = end.Add(fine) {
+			vals, err := recent.diff(src, end.Add(-fine), end)
+			if err != nil {
+				return err
+			}
+			t.fine.append(end, vals)
 		}
 	}
 	t.rollUp()

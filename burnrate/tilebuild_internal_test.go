@@ -94,7 +94,7 @@ func TestAnAnswerThatBuildsTilesHoldsAtMostTheBudgetOfPointsWithManyKeys(t *test
 			e := NewEvaluator(opts)
 			src := &source{id: "fleet", selector: "x", by: []string{"key"}}
 			tl := newTiles(e.opts.FineTile, e.opts.CoarseTile)
-			if err := e.updateTiles(context.Background(), f, src, tl, fineEnd, longest); err != nil {
+			if err := e.updateTiles(context.Background(), f, src, tl, nil, fineEnd, longest); err != nil {
 				t.Fatal(err)
 			}
 			if held := f.mostHeld.Load(); held > 3*maxChunkPoints || held > int64(3*maxRangeSteps*tc.keys) {

@@ -1,0 +1,149 @@
+package burnrate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/prometheus/common/model"
+)
+
+// Tiles from raw samples. A settled fine tile is diffQuery over its length
+// at its end; where the source keeps raw samples that reach its length and
+// a lookback before its start, the new tile is computed from them rather
+// than queried.
+//
+// The tile a window's tail falls in is needed at every step of the cycles
+// (tails.go). Querying it at each step costs the engine a difference and a
+// reset check per series and step, the reset check over three steps and a
+// lookback, so that every sample is read about thirteen times. With raw
+// reads the evaluator instead reads the tile's samples once, with a
+// lookback and up to a fine tile before it, and computes diffQuery's answer
+// for every step itself. A fine tile's read takes along the tiles after it
+// that the tail will enter within tailReadAhead, so that the lookback
+// before them is read once for several.
+
+// tailReadAhead is how far past a fine tile a raw read of it goes: six
+// 5-minute tiles read at once read 40 minutes of samples for 30 minutes
+// of tails, where reading them one at a time reads 90.
+const tailReadAhead = 30 * time.Minute
+
+// sampleReader reads raw samples (RawQuerier.QuerySamples).
+type sampleReader interface {
+	QuerySamples(ctx context.Context, selector string, d time.Duration, at time.Time) (model.Matrix, error)
+}
+
+// readRange adds the raw samples of a source's series over from to to,
+// oldest first, in reads of at most fullReadChunk. Where the engine's
+// ranges include their start, a sample on the boundary between two reads
+// comes in both, and is kept once.
+func (r *recentSamples) readRange(ctx context.Context, q sampleReader, src *source, from, to time.Time) error {
+	for from.Before(to) {
+		end := from.Add(fullReadChunk)
+		if end.After(to) {
+			end = to
+		}
+		m, err := q.QuerySamples(ctx, src.selector, end.Sub(from), end)
+		if err != nil {
+			return err
+		}
+		for _, stream := range m {
+			r.add(src, stream)
+		}
+		from = end
+	}
+	return nil
+}
+
+// readTailTilesRaw reads the tile of length step from start, and the
+// settled tiles after it within tailReadAhead that the source has not read
+// yet, as raw samples, keeps each in the source's tails, and returns the
+// first.
+func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules RangeRules, src *source, t *tiles, start time.Time, step, sub time.Duration, at time.Time) (*tailTile, error) {
+	count := 1
+	for ; count < int(tailReadAhead/step); count++ {
+		next := start.Add(time.Duration(count) * step)
+		if next.Add(step).After(at.Add(-e.opts.Settle)) {
+			break
+		}
+		if have, ok := t.tails[tailKey{next.UnixNano(), step}]; ok && have.suffix != nil {
+			break
+		}
+	}
+	end := start.Add(time.Duration(count) * step)
+	known := start.Add(-lookback - min(step, e.opts.FineTile))
+	r := newRecentSamples(end.Sub(known), rules)
+	if err := r.readRange(ctx, q, src, known, end); err != nil {
+		return nil, err
+	}
+	var first *tailTile
+	for k := range count {
+		tt, err := r.tailTile(src, start.Add(time.Duration(k)*step), step, sub, known)
+		if err != nil {
+			return nil, err
+		}
+		key := tailKey{tt.start.UnixNano(), step}
+		if have, ok := t.tails[key]; ok {
+			tt.used = have.used
+		}
+		if k == 0 {
+			first = tt
+		} else {
+			// Kept until the tail has had the time to reach it.
+			tt.keepUntil = at.Add(time.Duration(k+1) * step)
+		}
+		t.tails[key] = tt
+	}
+	return first, nil
+}
+
+// tailTile computes, for each step j of the tile of length step from
+// start, diffQuery's answer over [start + j·sub, start + step] summed by
+// key, from raw samples read from known on. A series with no sample
+// between known and the step's start, and one after it, may have an older
+// last sample within diffQuery's reach: the steps where that is so are not
+// answered (cleanFrom).
+func (r *recentSamples) tailTile(src *source, start time.Time, step, sub time.Duration, known time.Time) (*tailTile, error) {
+	n := int(step / sub)
+	end := start.Add(step).UnixMilli()
+	tt := &tailTile{start: start, step: step, sub: sub, suffix: map[string][]float64{}}
+	for _, s := range r.series {
+		var vals []float64
+		sampled := s.search(end+1) > 0
+		for j := 1; j < n; j++ {
+			from := start.Add(time.Duration(j) * sub).UnixMilli()
+			reach := end - from + lookback.Milliseconds()
+			if from-reach < known.UnixMilli() && sampled && s.search(from+1) == 0 {
+				tt.cleanFrom = max(tt.cleanFrom, j+1)
+				continue
+			}
+			v, ok := r.seriesDiff(s, from, end, reach)
+			if !ok {
+				continue
+			}
+			if vals == nil {
+				if vals = tt.suffix[s.key]; vals == nil {
+					vals = make([]float64, n)
+					for i := range vals {
+						vals[i] = math.NaN()
+					}
+					tt.suffix[s.key] = vals
+				}
+			}
+			if math.IsNaN(vals[j]) {
+				vals[j] = v
+			} else {
+				vals[j] += v
+			}
+		}
+	}
+	for k, vals := range tt.suffix {
+		for _, v := range vals {
+			if math.IsInf(v, 0) {
+				return nil, fmt.Errorf("increase of %s in the tile from %s answered %v for key %q", src.selector, start.UTC().Format(time.RFC3339), v, k)
+			}
+		}
+	}
+	return tt, nil
+}
