@@ -25,9 +25,12 @@ import (
 var sizes = []int{100, 1000, 10000}
 
 // Steady cycles per size through the statistics querier, then through
-// prom.NewHTTP.
+// prom.NewHTTP. An hour of steady cycles meets every event of the tiles:
+// twelve new fine tiles, the tails of the long windows entering new fine
+// tiles (read six at a time) and new coarse tiles, so that their mean is
+// what a cycle costs over time.
 const (
-	steadyCycles = 10
+	steadyCycles = 120
 	checkCycles  = 3
 )
 
