@@ -44,6 +44,12 @@ type Options struct {
 	// negative turns raw reads off, and direct windows are queried with
 	// increase() every cycle.
 	RawOverlap time.Duration
+	// AnswerBeforeTiles answers a source's tiled windows with increase()
+	// over each whole window in its first cycle, as Exact does, and builds
+	// its tiles the next cycle. Building every tile of a large fleet takes
+	// Prometheus minutes, and a first cycle that builds them leaves every
+	// SLO unevaluated until then; the daemon sets it.
+	AnswerBeforeTiles bool
 }
 
 func (o Options) withDefaults() Options {
@@ -196,6 +202,13 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 				tiled = append(tiled, w)
 			}
 		}
+		// A source with no tiles yet may answer its tiled windows with
+		// increase() this once (Options.AnswerBeforeTiles).
+		var cold []time.Duration
+		if len(tiled) > 0 && e.coldStart(src) {
+			cold, tiled = tiled, nil
+			live[src.id] = true
+		}
 		// With raw reads, every direct window comes from the raw samples,
 		// read once, and so does the head of the tiled ones.
 		var recent *recentSamples
@@ -211,7 +224,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 				})
 			}
 		}
-		for _, w := range direct {
+		for _, w := range append(direct, cold...) {
 			jobs = append(jobs, func() {
 				vals, err := e.queryWindow(ctx, cq, src, w, at)
 				if err != nil {
@@ -271,6 +284,18 @@ func (e *Evaluator) Evaluate(ctx context.Context, q Querier, slos []*slo.SLO, at
 		statuses = append(statuses, bySLO[s])
 	}
 	return Result{At: at, Statuses: statuses, Queries: int(cq.n.Load()), QueryErrors: int(cq.failed.Load())}
+}
+
+// coldStart says whether a source's tiled windows are answered with
+// increase() this cycle: with Options.AnswerBeforeTiles, when it has no
+// tiles and was not answered so before. It marks the source answered.
+func (e *Evaluator) coldStart(src *source) bool {
+	t := e.tilesFor(src)
+	if !e.opts.AnswerBeforeTiles || t.fine.count > 0 || t.coldAnswered {
+		return false
+	}
+	t.coldAnswered = true
+	return true
 }
 
 func (e *Evaluator) tilesFor(src *source) *tiles {

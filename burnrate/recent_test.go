@@ -346,7 +346,7 @@ func TestTilesFromRawSamplesAnswerWhatQueriesAnswer(t *testing.T) {
 			if raw.pastReads.Load() == 0 {
 				t.Error("no raw read of a tile that a tail falls in")
 			}
-			// The second stepping repeats the first cycle: one cycle's range queries.
+			// The second stepping repeats the first cycle.
 			if n := raw.ranges.Load() - 2*ranges; n > 0 {
 				t.Errorf("%d range queries after the first cycle, want none", n)
 			}

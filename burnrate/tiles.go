@@ -152,6 +152,9 @@ type tiles struct {
 	fine, coarse *tileRun
 	// tails are the tiles that windows start in, read at the tail step.
 	tails map[tailKey]*tailTile
+	// coldAnswered says the source's tiled windows were answered with
+	// increase() before it had tiles (Evaluator.coldStart).
+	coldAnswered bool
 }
 
 func newTiles(fine, coarse time.Duration) *tiles {

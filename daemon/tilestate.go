@@ -27,9 +27,10 @@ const tileStateFile = "tiles.state"
 const tileSaveEvery = 5 * time.Minute
 
 // newEvaluator returns an evaluator whose kept tails follow the evaluation
-// interval.
+// interval, and whose first cycle answers the long windows before it
+// builds their tiles.
 func newEvaluator(cfg *Config) *burnrate.Evaluator {
-	return burnrate.NewEvaluator(burnrate.Options{TailStep: time.Duration(cfg.EvaluationInterval)})
+	return burnrate.NewEvaluator(burnrate.Options{TailStep: time.Duration(cfg.EvaluationInterval), AnswerBeforeTiles: true})
 }
 
 // tileState loads and saves one evaluator's tiles.

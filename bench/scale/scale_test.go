@@ -61,7 +61,7 @@ func TestScale(t *testing.T) {
 	slothrules := report.SlothRules(t)
 	work := t.TempDir()
 	end := time.Now().Truncate(time.Minute).Add(-time.Minute)
-	at := end.Add(-time.Duration(steadyCycles+checkCycles+1) * ruleInterval)
+	at := end.Add(-time.Duration(steadyCycles+checkCycles+2) * ruleInterval)
 
 	// Sloth's rules are generated while the blocks are written.
 	results := make([]*size, len(sizes))
@@ -142,6 +142,7 @@ type cyclesResult struct {
 	SLOs       int           `json:"slos"`
 	Load       time.Duration `json:"load_ns"`
 	First      cycleJSON     `json:"first"`
+	Build      cycleJSON     `json:"build"`
 	Second     cycleJSON     `json:"second"`
 	Steady     []cycleJSON   `json:"steady"`
 	Check      []cycleJSON   `json:"check"`
@@ -207,7 +208,7 @@ func runCycles(t *testing.T, bin, url, specs string, at time.Time) cyclesResult 
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("decode %s: %v", out, err)
 	}
-	for _, c := range append(append([]cycleJSON{res.First, res.Second, res.Restart}, res.Steady...), res.Check...) {
+	for _, c := range append(append([]cycleJSON{res.First, res.Build, res.Second, res.Restart}, res.Steady...), res.Check...) {
 		if c.NotOK > 0 {
 			t.Errorf("%d SLOs: %d not evaluated (error or no data) in a cycle", res.SLOs, c.NotOK)
 			break

@@ -37,10 +37,13 @@ import (
 type Result struct {
 	SLOs int           `json:"slos"`
 	Load time.Duration `json:"load_ns"`
-	// First is the first cycle, Second the one after it (which reads the
-	// tiles its windows' tails fall in), Steady the later ones through the
-	// statistics querier, Check those through prom.NewHTTP.
+	// First is the first cycle, which answers the long windows with
+	// increase() as the daemon's does (Options.AnswerBeforeTiles); Build
+	// the one after it, which builds the tiles; Second the next (which
+	// reads the tiles its windows' tails fall in), Steady the later ones
+	// through the statistics querier, Check those through prom.NewHTTP.
 	First  Cycle   `json:"first"`
+	Build  Cycle   `json:"build"`
 	Second Cycle   `json:"second"`
 	Steady []Cycle `json:"steady"`
 	Check  []Cycle `json:"check"`
@@ -100,9 +103,13 @@ func run(url, dir string, at time.Time, cycles, check int, step time.Duration) (
 	res := &Result{SLOs: len(set.SLOs), Load: time.Since(began)}
 	sq := statsquery.New(url)
 	p := promCPU{url: url}
-	ev := burnrate.NewEvaluator(burnrate.Options{})
+	ev := burnrate.NewEvaluator(burnrate.Options{AnswerBeforeTiles: true})
 	var err error
 	if res.First, err = cycle(ev, sq, &p, set.SLOs, at); err != nil {
+		return nil, err
+	}
+	at = at.Add(step)
+	if res.Build, err = cycle(ev, sq, &p, set.SLOs, at); err != nil {
 		return nil, err
 	}
 	// The second cycle reads the tiles the first one's tails fall in.
@@ -172,7 +179,7 @@ func restart(ev *burnrate.Evaluator, q burnrate.Querier, slos []*slo.SLO, at tim
 		return Cycle{}, 0, err
 	}
 	defer in.Close()
-	restarted := burnrate.NewEvaluator(burnrate.Options{})
+	restarted := burnrate.NewEvaluator(burnrate.Options{AnswerBeforeTiles: true})
 	if err := restarted.ReadState(bufio.NewReaderSize(in, 1<<20), url); err != nil {
 		return Cycle{}, 0, err
 	}
