@@ -235,8 +235,13 @@ func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
 			ServerName: p.TLS.ServerName, InsecureSkipVerify: p.TLS.InsecureSkipVerify},
 		Logger: d.log,
 	}
-	if p.Retries != nil {
-		opts.Retries = *p.Retries
+	switch r := p.Retries; {
+	case r == nil:
+		// Absent: prom's default (a zero count).
+	case *r <= 0:
+		opts.Retries = -1 // prom's "none": an explicit 0 turns retries off
+	default:
+		opts.Retries = *r
 	}
 	// Secrets were read when the config loaded; the querier reads them
 	// again from the same file or variable, so that a rotated token is
