@@ -106,3 +106,37 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestAReloadOnPostgreSQLNeedsNoDatabaseAndTheLeaderAdoptsItsPolicy(t *testing.T) {
+	pg := pgtest.Prepare(t)
+	h := newReloadHarness(t)
+	t.Setenv("BURNWATCH_TEST_STORE_DSN", fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pg.Port))
+	h.cfg["store"] = map[string]any{"postgres": map[string]any{"dsn": map[string]any{"env": "BURNWATCH_TEST_STORE_DSN"}, "lease": "1s"}}
+	h.start()
+	h.set("alerting.repeat_interval", "2h")
+	h.writeConfig()
+	if err := h.d.Reload(); err != nil {
+		t.Fatalf("a reload that changes the alerting policy while PostgreSQL is down: %v", err)
+	}
+
+	pg.Run(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); h.d.runLeadership(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, 10*time.Second, h.d.leading.Load)
+	h.d.Evaluate(context.Background(), time.Now())
+	before := h.d.manager
+	if before == nil {
+		t.Fatal("no alert manager after a cycle as leader")
+	}
+	h.set("alerting.repeat_interval", "3h")
+	h.writeConfig()
+	if err := h.d.Reload(); err != nil {
+		t.Fatalf("a reload that changes the alerting policy on the leader: %v", err)
+	}
+	h.d.Evaluate(context.Background(), time.Now())
+	if h.d.manager == before {
+		t.Error("the leader kept the alert manager built with the old policy")
+	}
+}
