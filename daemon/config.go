@@ -41,8 +41,10 @@ type Config struct {
 // PrometheusConfig is where the span metrics are queried: Prometheus or any
 // engine with its HTTP API (Thanos, Mimir, VictoriaMetrics).
 type PrometheusConfig struct {
-	URL         string            `yaml:"url"`
-	Timeout     Duration          `yaml:"timeout"`
+	URL     string   `yaml:"url"`
+	Timeout Duration `yaml:"timeout"`
+	// Retries is how many times a failed query is retried: nil (the key
+	// absent) means prom's default, 0 or less none.
 	Retries     *int              `yaml:"retries"`
 	Headers     map[string]string `yaml:"headers"`
 	BearerToken secret.Secret     `yaml:"bearer_token"`

@@ -50,6 +50,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/co
 // .golden file, every problem as path:line:col: message in YAML terms.
 func TestBadConfigsSayEveryProblemAndWhere(t *testing.T) {
 	t.Setenv("BURNWATCH_TEST_HOOK_URL", "http://127.0.0.1:1/hook")
+	t.Setenv("BURNWATCH_TEST_SHORT_SECRET", "tooshort-15byte")
 	files, err := filepath.Glob(filepath.Join("testdata", "config", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test configs: %v", err)

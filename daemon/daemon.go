@@ -84,6 +84,10 @@ type Daemon struct {
 	// lease is the shared store's leader lease; nil for the bbolt file,
 	// whose one replica always leads.
 	lease leaseHolder
+	// storeReached is whether the store has answered: at once for the
+	// bbolt file, once connectStore succeeds for a shared one. Until then
+	// the replica is not ready and does not campaign for the lease.
+	storeReached atomic.Bool
 	// leading is whether this replica runs the alert lifecycle and
 	// delivery; restore is set when it starts leading and its alert
 	// manager must first read the state the last leader left.
@@ -129,7 +133,8 @@ type Daemon struct {
 }
 
 // New loads the config and the specs and opens the store. Any problem is an
-// error: a daemon does not start on a broken config.
+// error: a daemon does not start on a broken config. A shared store is not
+// reached here: Run waits for it while it serves.
 func New(opts Options) (*Daemon, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -155,6 +160,7 @@ func New(opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.store, d.lease = store, lease
+	d.storeReached.Store(lease == nil)
 	d.metrics = newMetrics(d.reg, d)
 	d.reg.MustRegister(newBuildInfo())
 	d.heartbeat = newHeartbeat(d.reg)
@@ -175,9 +181,13 @@ func New(opts Options) (*Daemon, error) {
 	d.disp.SetReceivers(receivers)
 	d.receivers = receiverNames(receivers)
 	d.managerOpts = d.managerOptions(cfg, resend)
-	if d.manager, err = alerting.NewManager(d.managerOpts); err != nil {
-		store.Close()
-		return nil, err
+	// With a shared store, the alert manager is built, from what the last
+	// leader committed, when this replica takes the lease.
+	if lease == nil {
+		if d.manager, err = alerting.NewManager(d.managerOpts); err != nil {
+			store.Close()
+			return nil, err
+		}
 	}
 	h, err := d.newHandler(cfg)
 	if err != nil {
@@ -225,8 +235,13 @@ func (d *Daemon) newQuerier(cfg *Config) (Querier, error) {
 			ServerName: p.TLS.ServerName, InsecureSkipVerify: p.TLS.InsecureSkipVerify},
 		Logger: d.log,
 	}
-	if p.Retries != nil {
-		opts.Retries = *p.Retries
+	switch r := p.Retries; {
+	case r == nil:
+		// Absent: prom's default (a zero count).
+	case *r <= 0:
+		opts.Retries = -1 // prom's "none": an explicit 0 turns retries off
+	default:
+		opts.Retries = *r
 	}
 	// Secrets were read when the config loaded; the querier reads them
 	// again from the same file or variable, so that a rotated token is

@@ -66,11 +66,14 @@ func (d *Daemon) newHandler(cfg *Config) (*routes, error) {
 // make /readyz answer 503.
 const readyFailedCycles = 3
 
-// readyz answers 200 once the first evaluation cycle has completed and as
-// long as the last readyFailedCycles cycles were not all failures of every
-// query; 503 otherwise, with the reason.
+// readyz answers 200 once the store has been reached and the first
+// evaluation cycle has completed, and as long as the last readyFailedCycles
+// cycles were not all failures of every query; 503 otherwise, with the
+// reason.
 func (d *Daemon) readyz(w http.ResponseWriter, _ *http.Request) {
 	switch {
+	case !d.storeReached.Load():
+		http.Error(w, "waiting for the alert store on PostgreSQL at "+d.lease.Address(), http.StatusServiceUnavailable)
 	case !d.ready.Load():
 		http.Error(w, "waiting for the first evaluation", http.StatusServiceUnavailable)
 	case d.failedCycles.Load() >= readyFailedCycles:

@@ -35,10 +35,13 @@ func (d *Daemon) initLeadership() {
 
 // runLeadership delivers notifications while this replica leads, until
 // ctx ends: always with the bbolt store, during each term of the lease
-// with a shared one.
+// with a shared one, once the store has been reached.
 func (d *Daemon) runLeadership(ctx context.Context) {
 	if d.lease == nil {
 		d.disp.Run(ctx)
+		return
+	}
+	if !d.connectStore(ctx) {
 		return
 	}
 	var stop context.CancelFunc
@@ -105,8 +108,12 @@ func (d *Daemon) alert(ctx context.Context, manager *alerting.Manager, res burnr
 	return incidents
 }
 
-// storedIncidents are the incidents as the leader committed them.
+// storedIncidents are the incidents as the leader committed them; none
+// while the store has not been reached (readiness says so).
 func (d *Daemon) storedIncidents(since time.Time) []alerting.Incident {
+	if !d.storeReached.Load() {
+		return nil
+	}
 	list, err := d.store.Incidents(since, 200)
 	if err != nil {
 		d.log.Error("read incidents", "err", err)
@@ -129,7 +136,8 @@ type Status struct {
 	// Leader is true when this replica leads.
 	Leader bool `json:"leader"`
 	// LeaseHolder is the replica that holds the lease, and LeaseEpoch the
-	// lease's epoch; empty when the lease has expired, and for bbolt.
+	// lease's epoch; empty when the lease has expired, while the store has
+	// not been reached yet (/readyz says so), and for bbolt.
 	LeaseHolder string `json:"lease_holder,omitempty"`
 	LeaseEpoch  int64  `json:"lease_epoch,omitempty"`
 }
@@ -140,6 +148,8 @@ func (d *Daemon) status(w http.ResponseWriter, r *http.Request) {
 		st.Replica, _ = os.Hostname()
 	} else {
 		st.Store, st.Replica = "postgres", d.lease.Holder()
+	}
+	if d.lease != nil && d.storeReached.Load() {
 		holder, epoch, err := d.lease.Leader(r.Context())
 		if err != nil {
 			http.Error(w, d.redactor.Redact(err.Error()), http.StatusServiceUnavailable)

@@ -42,7 +42,7 @@ func (r *ReceiverConfig) sections() map[string]receiverSection {
 		out["pagerduty"] = r.PagerDuty
 	}
 	if r.Webhook != nil {
-		out["webhook"] = r.Webhook
+		out["webhook"] = signedWebhook{r.Webhook}
 	}
 	if r.Alertmanager != nil {
 		out["alertmanager"] = r.Alertmanager

@@ -58,3 +58,37 @@ func TestAnInlineSecretOutsideTheReceiversIsStillRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestAWebhookSigningSecretMustBeAtLeast16Bytes(t *testing.T) {
+	cases := []struct {
+		name, secret string
+		// refusal is what the error says after the secret's place; ""
+		// when the secret is accepted.
+		refusal string
+	}{
+		{"A 15-byte secret is refused.", "fifteen-bytes-x", "is shorter than 16 bytes"},
+		{"A 4-byte secret is refused.", "four", "is shorter than 16 bytes"},
+		{"A 3-byte secret is refused as before, as too short to redact.", "xyz", "is shorter than 4 characters"},
+		{"A 16-byte secret is accepted.", "sixteen-bytes-xy", ""},
+		{"A 64-character hex secret is accepted.", strings.Repeat("0f", 32), ""},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("BURNWATCH_TEST_URL", "http://127.0.0.1:1/hook")
+			t.Setenv("BURNWATCH_TEST_SIGNING_SECRET", tt.secret)
+			path := writeConfig(t, "prometheus: {url: http://127.0.0.1:9090}\nspecs: [specs]\ndefault_receivers: [a]\nreceivers:\n"+
+				"  - name: a\n    webhook: {url: {env: BURNWATCH_TEST_URL}, secret: {env: BURNWATCH_TEST_SIGNING_SECRET}}\n")
+			_, err := LoadConfig(path)
+			want := path + ":6:55: receivers[0].webhook.secret: the secret from env BURNWATCH_TEST_SIGNING_SECRET " + tt.refusal
+			switch {
+			case tt.refusal != "" && (err == nil || !strings.Contains(err.Error(), want)):
+				t.Errorf("error %v, want one saying %q", err, want)
+			case tt.refusal == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			}
+			if err != nil && strings.Contains(err.Error(), tt.secret) {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+		})
+	}
+}

@@ -72,7 +72,8 @@ func (d *Daemon) reload() error {
 	d.cycle.Lock()
 	defer d.cycle.Unlock()
 	var manager *alerting.Manager
-	if !reflect.DeepEqual(old.Alerting, cfg.Alerting) || old.ExternalURL != cfg.ExternalURL {
+	rebuild := !reflect.DeepEqual(old.Alerting, cfg.Alerting) || old.ExternalURL != cfg.ExternalURL
+	if rebuild && d.lease == nil {
 		// The manager takes its policy when it is built; a new one
 		// restores the open incidents from the store, as after a restart.
 		if manager, err = alerting.NewManager(opts); err != nil {
@@ -87,10 +88,15 @@ func (d *Daemon) reload() error {
 	d.cfg, d.slos, d.querier = cfg, slos, q
 	if manager != nil {
 		d.manager = manager
-	} else {
+	} else if d.manager != nil {
 		d.manager.SetRouting(opts.Router, opts.Resend)
 	}
 	d.managerOpts = opts
+	if rebuild && d.lease != nil {
+		// With a shared store the leader builds it at its next cycle, as
+		// when it takes the lease; a store out of reach fails no reload.
+		d.restore.Store(true)
+	}
 	d.receivers = receiverNames(receivers)
 	d.mu.Unlock()
 	d.disp.SetReceivers(receivers)

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -50,6 +51,13 @@ func (c *Config) validateStore(fail func(path, format string, args ...any), reso
 
 // leaseHolder is a store whose replicas take turns leading.
 type leaseHolder interface {
+	// Connect makes one attempt to reach the store and prepare it; the
+	// store is used, and its lease campaigned for, only once it succeeds.
+	Connect(ctx context.Context) error
+	// Address says where the store is, without credentials.
+	Address() string
+	// LeaseDuration is how long the lease lasts without renewal.
+	LeaseDuration() time.Duration
 	// Lead campaigns for the lease until ctx ends, calling onChange when
 	// this replica starts or stops leading.
 	Lead(ctx context.Context, onChange func(leading bool))
@@ -60,18 +68,58 @@ type leaseHolder interface {
 }
 
 // openStorage opens the configured store. A shared one comes with its
-// lease; the bbolt file has none: its one replica always leads.
+// lease, and is not reached here: the daemon starts, serves and waits for
+// it (connectStore). The bbolt file has no lease: its one replica always
+// leads.
 func openStorage(cfg *Config, d *Daemon) (alerting.Storage, leaseHolder, error) {
 	p := cfg.Store.Postgres
 	if p == nil {
 		s, err := alerting.OpenStore(filepath.Join(cfg.DataDir, "alerts.db"))
 		return s, nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s, err := pgstore.Open(ctx, pgstore.Options{DSN: p.DSN.Value(), Lease: time.Duration(p.Lease), Logger: d.log})
+	s, err := pgstore.New(pgstore.Options{DSN: p.DSN.Value(), Lease: time.Duration(p.Lease), Logger: d.log})
 	if err != nil {
 		return nil, nil, fmt.Errorf("config %s: store.postgres: %w", cfg.path, redactErr(d.redactor, err))
 	}
 	return s, s, nil
+}
+
+// Retries of a shared store that cannot be reached wait from
+// storeRetryFirst, doubling, up to storeRetryMax.
+const (
+	storeRetryFirst = time.Second
+	storeRetryMax   = 30 * time.Second
+)
+
+// connectStore tries to reach the shared store until it succeeds or ctx
+// ends, and reports whether it did. Each failure is logged with the
+// store's address: as a warning at first, as an error once the store has
+// been out of reach for longer than a lease, when no replica can lead.
+func (d *Daemon) connectStore(ctx context.Context) bool {
+	began := time.Now()
+	wait := storeRetryFirst
+	for attempt := 1; ; attempt++ {
+		err := d.lease.Connect(ctx)
+		if err == nil {
+			d.storeReached.Store(true)
+			if attempt > 1 {
+				d.log.Info("reached the alert store", "store", "postgres", "address", d.lease.Address(),
+					"attempts", attempt, "after", time.Since(began).Round(time.Millisecond))
+			}
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		level := slog.LevelWarn
+		if time.Since(began) >= d.lease.LeaseDuration() {
+			level = slog.LevelError
+		}
+		d.log.Log(ctx, level, "cannot reach the alert store; not ready and not leading until it answers",
+			"store", "postgres", "address", d.lease.Address(), "attempt", attempt, "retry_in", wait, "err", err)
+		if !sleepUntil(ctx, time.Now().Add(wait)) {
+			return false
+		}
+		wait = min(2*wait, storeRetryMax)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,13 +21,28 @@ import (
 // onChange is called with true when this replica starts leading and with
 // false when it stops (the lease was lost, or could not be renewed before
 // it would expire). When ctx ends, a leader gives up the lease.
+//
+// What it logs: a change of leadership at info; a failed poll, which the
+// next one retries, as a warning; an error only once the polls have kept
+// failing for longer than the lease, when this replica can no longer lead
+// (and no replica can, if the database is out of reach for all). A
+// replica that simply does not lead logs nothing.
 func (s *Store) Lead(ctx context.Context, onChange func(leading bool)) {
 	every := s.lease / 3
 	var renewed time.Time // when the lease was last renewed, by this clock
+	lastOK := time.Now()  // when a poll last worked
+	var failingSince time.Time
 	for {
 		leading := s.epoch.Load() != 0
 		began := time.Now()
 		ok, err := s.campaign(ctx)
+		if err == nil {
+			if !failingSince.IsZero() {
+				s.log.Info("lease polls work again", "holder", s.holder, "failed_for", time.Since(failingSince).Round(time.Millisecond))
+				failingSince = time.Time{}
+			}
+			lastOK = began
+		}
 		switch {
 		case ok:
 			renewed = began
@@ -34,18 +50,29 @@ func (s *Store) Lead(ctx context.Context, onChange func(leading bool)) {
 				s.log.Info("leading: acquired the lease", "holder", s.holder, "epoch", s.epoch.Load())
 				onChange(true)
 			}
-		case leading && (err == nil || time.Since(renewed) >= s.lease):
-			// Lost it, or could not renew it in time: by now another
-			// replica may lead, and the fence refuses this one's writes.
+		case leading && err == nil:
+			// Another replica took the lease over: this one was paused or
+			// cut off past it, and the fence refuses its writes.
 			s.epoch.Store(0)
-			if err != nil {
-				s.log.Warn("no longer leading: could not renew the lease before it expired", "holder", s.holder, "err", err)
-			} else {
-				s.log.Warn("no longer leading: another replica took the lease over", "holder", s.holder)
-			}
+			s.log.Info("no longer leading: another replica took the lease over", "holder", s.holder)
+			onChange(false)
+		case leading && time.Since(renewed) >= s.lease:
+			// By now another replica may lead, and the fence refuses this
+			// one's writes.
+			s.epoch.Store(0)
+			s.log.Error("no longer leading: could not renew the lease before it expired", "holder", s.holder,
+				"failing_for", time.Since(lastOK).Round(time.Millisecond), "err", err)
 			onChange(false)
 		case err != nil && ctx.Err() == nil:
-			s.log.Error("campaign for the lease", "holder", s.holder, "err", err)
+			if failingSince.IsZero() {
+				failingSince = began
+			}
+			level := slog.LevelWarn
+			if time.Since(lastOK) >= s.lease {
+				level = slog.LevelError
+			}
+			s.log.Log(ctx, level, "poll the lease; trying again", "holder", s.holder, "leading", leading,
+				"failing_for", time.Since(lastOK).Round(time.Millisecond), "retry_in", every, "err", err)
 		}
 		t := time.NewTimer(every)
 		select {

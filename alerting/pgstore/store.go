@@ -16,7 +16,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -47,14 +49,32 @@ type Store struct {
 	lease   time.Duration
 	timeout time.Duration
 	log     *slog.Logger
+	// address is the database's host:port/database, without credentials.
+	address string
 	// epoch is the lease epoch this replica holds, 0 when it does not lead.
 	epoch atomic.Int64
 }
 
 var _ alerting.Storage = (*Store)(nil)
 
-// Open connects to the database and migrates its schema.
+// Open connects to the database and migrates its schema: New, then
+// Connect.
 func Open(ctx context.Context, opts Options) (*Store, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Connect(ctx); err != nil {
+		s.pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New makes a Store without reaching the database: only a DSN that does
+// not parse is an error. Connect must succeed before the store is used or
+// campaigns for the lease; until then its operations fail.
+func New(opts Options) (*Store, error) {
 	if opts.Lease <= 0 {
 		opts.Lease = 15 * time.Second
 	}
@@ -72,17 +92,37 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		// The parser's error may quote the DSN; say only what is wrong.
 		return nil, fmt.Errorf("alert store on PostgreSQL: the DSN does not parse")
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	// The pool connects when a connection is first needed, not here.
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
-		return nil, fmt.Errorf("alert store on PostgreSQL: connect: %w", err)
+		return nil, fmt.Errorf("alert store on PostgreSQL: %w", err)
 	}
-	s := &Store{pool: pool, holder: opts.Holder, lease: opts.Lease, timeout: opts.Timeout, log: opts.Logger}
-	if err := s.migrate(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("alert store on PostgreSQL: migrate the schema: %w", err)
-	}
-	return s, nil
+	cc := cfg.ConnConfig
+	address := fmt.Sprintf("%s/%s", net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port))), cc.Database)
+	return &Store{pool: pool, holder: opts.Holder, lease: opts.Lease, timeout: opts.Timeout, log: opts.Logger, address: address}, nil
 }
+
+// Connect reaches the database and migrates its schema. It makes one
+// attempt, bounded by the store's timeout; a caller that must wait for the
+// database calls it again.
+func (s *Store) Connect(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("alert store on PostgreSQL at %s: connect: %w", s.address, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		return fmt.Errorf("alert store on PostgreSQL at %s: migrate the schema: %w", s.address, err)
+	}
+	return nil
+}
+
+// Address says where the database is, host:port/database, with no
+// credentials: for logs and readiness.
+func (s *Store) Address() string { return s.address }
+
+// LeaseDuration is how long the leader's lease lasts without renewal.
+func (s *Store) LeaseDuration() time.Duration { return s.lease }
 
 // Close gives up the lease, if this replica holds it, so that another
 // takes over at once, and closes the connections.

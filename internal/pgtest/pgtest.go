@@ -40,6 +40,17 @@ type Server struct {
 // the PostgreSQL binaries are missing, unless BURNWATCH_REQUIRE_POSTGRES=1.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	s := Prepare(t)
+	s.Run(t)
+	return s
+}
+
+// Prepare makes a cluster for t and picks its port, without starting it:
+// a test sees what happens while nothing listens there, then calls Run. It
+// skips t when the PostgreSQL binaries are missing, unless
+// BURNWATCH_REQUIRE_POSTGRES=1.
+func Prepare(t testing.TB) *Server {
+	t.Helper()
 	bin, err := binDir()
 	if err != nil {
 		if os.Getenv(RequireEnv) == "1" {
@@ -69,13 +80,19 @@ func Start(t testing.TB) *Server {
 	if s.Port, err = freePort(); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	data := filepath.Join(dir, "data")
-	if out, err := s.run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"); err != nil {
+	if out, err := s.run("initdb", "-D", s.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"); err != nil {
 		t.Fatalf("pgtest: initdb: %v\n%s", err, out)
 	}
-	opts := fmt.Sprintf("-F -c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=50", s.Port, dir)
-	if out, err := s.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+	return s
+}
+
+// Run starts a prepared cluster on its port and stops it when t ends.
+func (s *Server) Run(t testing.TB) {
+	t.Helper()
+	data := s.data()
+	opts := fmt.Sprintf("-F -c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=50", s.Port, s.dir)
+	if out, err := s.run("pg_ctl", "-D", data, "-l", filepath.Join(s.dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
 		t.Fatalf("pgtest: pg_ctl start: %v\n%s\n%s", err, out, log)
 	}
 	t.Cleanup(func() {
@@ -83,8 +100,9 @@ func Start(t testing.TB) *Server {
 			t.Errorf("pgtest: pg_ctl stop: %v\n%s", err, out)
 		}
 	})
-	return s
 }
+
+func (s *Server) data() string { return filepath.Join(s.dir, "data") }
 
 // DSN is the address of a database of the server.
 func (s *Server) DSN(db string) string {
