@@ -362,9 +362,11 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 	if err != nil {
 		return err
 	}
-	// Tails kept from an earlier cycle mean the tiles are warm: a tail
+	// After a cycle that answered the tails, the tiles are warm: a tail
 	// entering a new tile reads it now instead of querying itself first.
-	warm := len(t.tails) > 0
+	// (A cycle whose tails all start on tile boundaries keeps no tile,
+	// and the next must not take the evaluator for a cold one.)
+	warm := t.tailsAnswered
 	for _, w := range windows {
 		from := at.Add(-w)
 		step := e.opts.FineTile
@@ -391,6 +393,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		ans.set(src, w, vals)
 	}
 	t.forgetUnusedTails(at)
+	t.tailsAnswered = true
 	return nil
 }
 

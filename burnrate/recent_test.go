@@ -46,6 +46,16 @@ type rawReads struct {
 	cycle     time.Time
 	pastReads atomic.Int64
 	ranges    atomic.Int64
+	// tails counts the difference queries at the cycle's time: tails
+	// queried on their own.
+	tails atomic.Int64
+}
+
+func (r *rawReads) Query(ctx context.Context, expr string, at time.Time) (model.Vector, error) {
+	if strings.Contains(expr, "last_over_time(") && at.Equal(r.cycle) {
+		r.tails.Add(1)
+	}
+	return r.queriesOnly.Query(ctx, expr, at)
 }
 
 func (r *rawReads) QueryRange(ctx context.Context, expr string, rg burnrate.Range) (model.Matrix, error) {
@@ -321,7 +331,8 @@ func TestRawSamplesNeedTheEngineRangeRules(t *testing.T) {
 // the new fine tiles and the tiles its tails fall in from raw samples,
 // the other queries them. With fine tiles reaching back 30 minutes and
 // coarse tiles of 30 minutes, the tails fall in coarse tiles. After its
-// first cycle, the raw evaluator sends no range query.
+// first cycle, the raw evaluator sends no range query and queries no
+// tail on its own.
 func TestTilesFromRawSamplesAnswerWhatQueriesAnswer(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -337,7 +348,7 @@ func TestTilesFromRawSamplesAnswerWhatQueriesAnswer(t *testing.T) {
 			first := 200 * time.Minute
 			slos := recentSLOs(t, series)
 			differ, compared := stepBoth(t, raw, eng, newFeed(series), slos, tc.opts, first, first, time.Minute, true)
-			ranges := raw.ranges.Load()
+			ranges, tails := raw.ranges.Load(), raw.tails.Load()
 			d, c := stepBoth(t, raw, eng, newFeed(series), slos, tc.opts, first, 280*time.Minute, 30*time.Second, true)
 			differ, compared = differ+d, compared+c
 			if differ > 0 {
@@ -349,6 +360,12 @@ func TestTilesFromRawSamplesAnswerWhatQueriesAnswer(t *testing.T) {
 			// The second stepping repeats the first cycle.
 			if n := raw.ranges.Load() - 2*ranges; n > 0 {
 				t.Errorf("%d range queries after the first cycle, want none", n)
+			}
+			// The first cycle queries its tails; the second reads their
+			// tiles, new series in them included, and later cycles read
+			// what they need.
+			if n := raw.tails.Load() - 2*tails; n > 0 {
+				t.Errorf("%d tails queried on their own after the first cycle, want none", n)
 			}
 			t.Logf("%d window values equal, %d raw reads of past tiles", compared, raw.pastReads.Load())
 		})

@@ -56,6 +56,60 @@ func (r *recentSamples) readRange(ctx context.Context, q sampleReader, src *sour
 	return nil
 }
 
+// readOlder reads the raw samples from from to to of the series in ids,
+// and puts each series' before those it holds.
+func (r *recentSamples) readOlder(ctx context.Context, q sampleReader, src *source, ids map[seriesID]bool, from, to time.Time) error {
+	older := map[seriesID][]model.SamplePair{}
+	for from.Before(to) {
+		end := from.Add(fullReadChunk)
+		if end.After(to) {
+			end = to
+		}
+		m, err := q.QuerySamples(ctx, src.selector, end.Sub(from), end)
+		if err != nil {
+			return err
+		}
+		for _, stream := range m {
+			if id := (seriesID{stream.Metric.Fingerprint(), stream.Metric.FastFingerprint()}); ids[id] {
+				older[id] = append(older[id], stream.Values...)
+			}
+		}
+		from = end
+	}
+	for id, ps := range older {
+		r.series[id].prepend(ps)
+	}
+	return nil
+}
+
+// prepend puts the samples of ps (ascending) that come before the
+// series' first one in front of it.
+func (s *recentSeries) prepend(ps []model.SamplePair) {
+	first := s.base + int64(s.offsets[0])
+	var keep []model.SamplePair
+	for _, p := range ps {
+		if t := int64(p.Timestamp); t < first && (len(keep) == 0 || t > int64(keep[len(keep)-1].Timestamp)) {
+			keep = append(keep, p)
+		}
+	}
+	if len(keep) == 0 {
+		return
+	}
+	base := int64(keep[0].Timestamp)
+	offsets := make([]int32, 0, len(keep)+len(s.offsets))
+	values := make([]float64, 0, len(keep)+len(s.values))
+	for _, p := range keep {
+		offsets = append(offsets, int32(int64(p.Timestamp)-base))
+		values = append(values, float64(p.Value))
+	}
+	shift := s.base - base
+	for i, off := range s.offsets {
+		offsets = append(offsets, int32(int64(off)+shift))
+		values = append(values, s.values[i])
+	}
+	s.base, s.offsets, s.values = base, offsets, values
+}
+
 // readTailTilesRaw reads the tile of length step from start, and the
 // settled tiles after it within tailReadAhead that the source has not read
 // yet, as raw samples, keeps each in the source's tails, and returns the
@@ -76,6 +130,26 @@ func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules 
 	r := newRecentSamples(end.Sub(known), rules)
 	if err := r.readRange(ctx, q, src, known, end); err != nil {
 		return nil, err
+	}
+	// diffQuery reaches a step's length and a lookback before its start
+	// for a series' last sample. A series whose first sample read comes
+	// after the tile's first step (a new series, or one sampled further
+	// apart than a lookback) may have an older one within that reach:
+	// those are read back to it.
+	if reach := start.Add(-step - lookback); reach.Before(known) {
+		after, last := start.Add(sub).UnixMilli(), end.UnixMilli()
+		ids := map[seriesID]bool{}
+		for id, s := range r.series {
+			if first := s.base + int64(s.offsets[0]); first > after && first <= last {
+				ids[id] = true
+			}
+		}
+		if len(ids) > 0 {
+			if err := r.readOlder(ctx, q, src, ids, reach, known); err != nil {
+				return nil, err
+			}
+			known = reach
+		}
 	}
 	var first *tailTile
 	for k := range count {

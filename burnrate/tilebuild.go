@@ -20,6 +20,7 @@ func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *
 		// Start-up, or a gap longer than the fine span: rebuild.
 		t.fine.reset()
 		t.coarse.reset()
+		t.tailsAnswered = false
 		if longest > e.opts.FineSpan {
 			coarseEnd := fineEnd.Truncate(coarse)
 			coarseStart := coarseEnd.Add(-longest - coarse).Truncate(coarse).Add(coarse)

@@ -152,6 +152,9 @@ type tiles struct {
 	fine, coarse *tileRun
 	// tails are the tiles that windows start in, read at the tail step.
 	tails map[tailKey]*tailTile
+	// tailsAnswered says a cycle answered the tiled windows' tails, so
+	// that the next one reads a tile a tail enters at once (tails.go).
+	tailsAnswered bool
 	// coldAnswered says the source's tiled windows were answered with
 	// increase() before it had tiles (Evaluator.coldStart).
 	coldAnswered bool
