@@ -107,6 +107,10 @@ type Evaluator struct {
 	// recent holds the raw samples of direct windows by source id
 	// (recent.go).
 	recent map[string]*recentSamples
+	// rawTiles lets one source at a time read the tiles its tails fall
+	// in as raw samples: each read holds up to 70 minutes of its series'
+	// samples at once (recent_tiles.go).
+	rawTiles chan struct{}
 }
 
 // SetBlocked sets the SLOs that are not evaluated, by id, each with the
@@ -141,7 +145,8 @@ func (e *Evaluator) split(slos []*slo.SLO) (run []*slo.SLO, blocked map[*slo.SLO
 // NewEvaluator returns an evaluator with no tiles yet; its first cycle
 // builds them with range queries.
 func NewEvaluator(opts Options) *Evaluator {
-	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, recent: map[string]*recentSamples{}, history: historyStarts{starts: map[string]map[string]historyStart{}}}
+	return &Evaluator{opts: opts.withDefaults(), tiles: map[string]*tiles{}, recent: map[string]*recentSamples{}, history: historyStarts{starts: map[string]map[string]historyStart{}},
+		rawTiles: make(chan struct{}, 1)}
 }
 
 // Result is the outcome of one evaluation cycle.

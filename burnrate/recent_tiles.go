@@ -127,6 +127,12 @@ func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules 
 	}
 	end := start.Add(time.Duration(count) * step)
 	known := start.Add(-lookback - min(step, e.opts.FineTile))
+	select {
+	case e.rawTiles <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-e.rawTiles }()
 	r := newRecentSamples(end.Sub(known), rules)
 	if err := r.readRange(ctx, q, src, known, end); err != nil {
 		return nil, err
