@@ -2,6 +2,7 @@ package burnrate
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -55,19 +56,35 @@ func (r *tileRun) append(end time.Time, values map[string]float64) {
 	for k, v := range values {
 		s, ok := r.vals[k]
 		if !ok {
-			s = make([]float64, r.count, r.count+1)
-			for i := range s {
-				s[i] = math.NaN()
+			s = r.room(nil, r.count+1)
+			for range r.count {
+				s = append(s, math.NaN())
 			}
 		}
-		r.vals[k] = append(s, v)
+		r.vals[k] = append(r.room(s, 1), v)
 	}
 	r.count++
 	for k, s := range r.vals {
 		if len(s) < r.count {
-			r.vals[k] = append(s, math.NaN())
+			r.vals[k] = append(r.room(s, 1), math.NaN())
 		}
 	}
+}
+
+// room returns s with room for n more tiles. A slice that has none is
+// copied into one with a little more (a 32nd): trim keeps the room of the
+// tiles it drops, so a run that appends a tile and drops one every step
+// copies each key's tiles once, not every step, and holds no more than
+// that 32nd beyond its tiles (append's own growth would leave a slice
+// half empty).
+func (r *tileRun) room(s []float64, n int) []float64 {
+	need := len(s) + n
+	if need <= cap(s) {
+		return s
+	}
+	t := make([]float64, len(s), max(need+need/32+1, r.capacity))
+	copy(t, s)
+	return t
 }
 
 // trim drops tiles that end at or before keepFrom.
@@ -81,13 +98,15 @@ func (r *tileRun) trim(keepFrom time.Time) {
 		return
 	}
 	for k, s := range r.vals {
-		s = s[drop:]
+		// Moved to the front of the slice, not sliced off it, so that the
+		// room of the tiles dropped takes the tiles appended next.
+		s = s[:copy(s, s[drop:])]
 		if !anyPresent(s) {
 			delete(r.vals, k) // the series vanished before the run starts
 			continue
 		}
 		if cap(s) > 2*len(s)+64 {
-			s = append([]float64(nil), s...)
+			s = slices.Clone(s)
 		}
 		r.vals[k] = s
 	}
