@@ -340,6 +340,9 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 	// Tails kept from an earlier cycle mean the tiles are warm: a tail
 	// entering a new tile reads it now instead of querying itself first.
 	warm := len(t.tails) > 0
+	// The tiles' keys and the head's are the same for every window: listed
+	// once, and only a tail's own keys added to them.
+	keys, known := unionKeys(t, head)
 	for _, w := range windows {
 		from := at.Add(-w)
 		step := e.opts.FineTile
@@ -354,13 +357,21 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if err != nil {
 			return err
 		}
-		vals := map[string]float64{}
-		for _, k := range unionKeys(t, head, tail) {
+		vals := make(map[string]float64, len(keys))
+		sum := func(k string) {
 			v, ok := t.window(k, boundary)
 			h, hok := head[k]
 			tl, tok := tail[k]
 			if ok || hok || tok {
 				vals[k] = v + h + tl
+			}
+		}
+		for _, k := range keys {
+			sum(k)
+		}
+		for k := range tail {
+			if !known[k] {
+				sum(k)
 			}
 		}
 		ans.set(src, w, vals)
@@ -382,9 +393,12 @@ func (e *Evaluator) diff(ctx context.Context, q Querier, src *source, from, to, 
 	return vectorValues(src, vec, expr)
 }
 
-func unionKeys(t *tiles, extra ...map[string]float64) []string {
-	seen := map[string]bool{}
-	var out []string
+// unionKeys lists the keys of a source's tiles and of extra, each once,
+// and returns the set of them too.
+func unionKeys(t *tiles, extra ...map[string]float64) ([]string, map[string]bool) {
+	n := max(len(t.fine.vals), len(t.coarse.vals))
+	seen := make(map[string]bool, n)
+	out := make([]string, 0, n)
 	for _, run := range []*tileRun{t.fine, t.coarse} {
 		for k := range run.vals {
 			if !seen[k] {
@@ -401,7 +415,7 @@ func unionKeys(t *tiles, extra ...map[string]float64) []string {
 			}
 		}
 	}
-	return out
+	return out, seen
 }
 
 // runAll runs jobs with at most n at a time and waits for them all.
