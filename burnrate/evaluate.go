@@ -372,6 +372,9 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 	// (A cycle whose tails all start on tile boundaries keeps no tile,
 	// and the next must not take the evaluator for a cold one.)
 	warm := t.tailsAnswered
+	// The tiles' keys and the head's are the same for every window: listed
+	// once, and only a tail's own keys added to them.
+	keys, known := unionKeys(t, head)
 	for _, w := range windows {
 		from := at.Add(-w)
 		step := e.opts.FineTile
@@ -386,13 +389,21 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if err != nil {
 			return err
 		}
-		vals := map[string]float64{}
-		for _, k := range unionKeys(t, head, tail) {
+		vals := make(map[string]float64, len(keys))
+		sum := func(k string) {
 			v, ok := t.window(k, boundary)
 			h, hok := head[k]
 			tl, tok := tail[k]
 			if ok || hok || tok {
 				vals[k] = v + h + tl
+			}
+		}
+		for _, k := range keys {
+			sum(k)
+		}
+		for k := range tail {
+			if !known[k] {
+				sum(k)
 			}
 		}
 		ans.set(src, w, vals)
@@ -415,9 +426,12 @@ func (e *Evaluator) diff(ctx context.Context, q Querier, src *source, from, to, 
 	return vectorValues(src, vec, expr)
 }
 
-func unionKeys(t *tiles, extra ...map[string]float64) []string {
-	seen := map[string]bool{}
-	var out []string
+// unionKeys lists the keys of a source's tiles and of extra, each once,
+// and returns the set of them too.
+func unionKeys(t *tiles, extra ...map[string]float64) ([]string, map[string]bool) {
+	n := max(len(t.fine.vals), len(t.coarse.vals))
+	seen := make(map[string]bool, n)
+	out := make([]string, 0, n)
 	for _, run := range []*tileRun{t.fine, t.coarse} {
 		for k := range run.vals {
 			if !seen[k] {
@@ -434,7 +448,7 @@ func unionKeys(t *tiles, extra ...map[string]float64) []string {
 			}
 		}
 	}
-	return out
+	return out, seen
 }
 
 // runAll runs jobs with at most n at a time and waits for them all.

@@ -74,7 +74,7 @@ func (r *recentSamples) refresh(ctx context.Context, q *countingQuerier, src *so
 		s.cutFrom(r.firstIn(s, from))
 	}
 	for _, stream := range m {
-		r.add(src, stream)
+		r.add(src, stream, 0)
 	}
 	r.trim(at.UnixMilli() - r.span.Milliseconds())
 	r.readAt = at
@@ -96,8 +96,14 @@ func (r *recentSamples) readAll(ctx context.Context, q *countingQuerier, src *so
 }
 
 // add appends a stream of samples read after what the series holds; a
-// sample not after the series' newest one is one it holds already.
-func (r *recentSamples) add(src *source, stream *model.SampleStream) {
+// sample not after the series' newest one is one it holds already. chunks
+// is how many chunks of a read of a range (readRange) this one and those after
+// it are (0 outside such a read): a series that must grow then grows to
+// hold as many samples in each of them as in this one, so that a read of
+// the span fills its slices once, instead of doubling them chunk after
+// chunk and keeping up to half of them empty. Either way it grows with a
+// little room (sampleRoom) for the samples of the cycles after.
+func (r *recentSamples) add(src *source, stream *model.SampleStream, chunks int) {
 	if len(stream.Values) == 0 {
 		return
 	}
@@ -113,8 +119,10 @@ func (r *recentSamples) add(src *source, stream *model.SampleStream) {
 		s = &recentSeries{key: key, base: int64(stream.Values[0].Timestamp)}
 		r.series[id] = s
 	}
-	s.offsets = slices.Grow(s.offsets, len(stream.Values))
-	s.values = slices.Grow(s.values, len(stream.Values))
+	if need := len(s.offsets) + len(stream.Values); need > cap(s.offsets) || need > cap(s.values) {
+		need = len(s.offsets) + max(chunks, 1)*len(stream.Values)
+		s.offsets, s.values = withRoom(s.offsets, sampleRoom(need)), withRoom(s.values, sampleRoom(need))
+	}
 	for _, p := range stream.Values {
 		off := int64(p.Timestamp) - s.base
 		if n := len(s.offsets); n > 0 && off <= int64(s.offsets[n-1]) {
@@ -123,6 +131,23 @@ func (r *recentSamples) add(src *source, stream *model.SampleStream) {
 		s.offsets = append(s.offsets, int32(off))
 		s.values = append(s.values, float64(p.Value))
 	}
+}
+
+// sampleRoom is the room a series that must hold n samples grows to: a
+// 16th more and four, for the samples later cycles read before they trim
+// the oldest (an hour of samples a minute apart and 30-second cycles hold
+// at most 62), and so that a series that grows a sample at a time is not
+// copied every cycle.
+func sampleRoom(n int) int { return n + n/16 + 4 }
+
+// withRoom returns s in a slice with room for n elements.
+func withRoom[E any](s []E, n int) []E {
+	if n <= cap(s) {
+		return s
+	}
+	t := make([]E, len(s), n)
+	copy(t, s)
+	return t
 }
 
 // firstIn is the index of a series' first sample inside a range that

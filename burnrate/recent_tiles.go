@@ -48,8 +48,9 @@ func (r *recentSamples) readRange(ctx context.Context, q sampleReader, src *sour
 		if err != nil {
 			return err
 		}
+		left := int((to.Sub(from) + fullReadChunk - 1) / fullReadChunk)
 		for _, stream := range m {
-			r.add(src, stream)
+			r.add(src, stream, left)
 		}
 		from = end
 	}

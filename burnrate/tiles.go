@@ -2,6 +2,7 @@ package burnrate
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -26,6 +27,13 @@ type tileRun struct {
 	// capacity is the length the key slices are made for when they grow
 	// (see reserve).
 	capacity int
+	// dropUnanswered says that trim also drops the oldest tiles that no
+	// series answered for: those before the history Prometheus holds,
+	// which the coarse run, reaching back the longest window, often has
+	// (a new fleet, a retention shorter than the window). Sums are the
+	// same without them; the fine run keeps its first tile, which decides
+	// how windows are split between the runs.
+	dropUnanswered bool
 }
 
 func newTileRun(step time.Duration) *tileRun {
@@ -55,24 +63,44 @@ func (r *tileRun) append(end time.Time, values map[string]float64) {
 	for k, v := range values {
 		s, ok := r.vals[k]
 		if !ok {
-			s = make([]float64, r.count, r.count+1)
-			for i := range s {
-				s[i] = math.NaN()
+			s = r.room(nil, r.count+1)
+			for range r.count {
+				s = append(s, math.NaN())
 			}
 		}
-		r.vals[k] = append(s, v)
+		r.vals[k] = append(r.room(s, 1), v)
 	}
 	r.count++
 	for k, s := range r.vals {
 		if len(s) < r.count {
-			r.vals[k] = append(s, math.NaN())
+			r.vals[k] = append(r.room(s, 1), math.NaN())
 		}
 	}
 }
 
-// trim drops tiles that end at or before keepFrom.
+// room returns s with room for n more tiles. A slice that has none is
+// copied into one with a little more (a 32nd): trim keeps the room of the
+// tiles it drops, so a run that appends a tile and drops one every step
+// copies each key's tiles once, not every step, and holds no more than
+// that 32nd beyond its tiles (append's own growth would leave a slice
+// half empty).
+func (r *tileRun) room(s []float64, n int) []float64 {
+	need := len(s) + n
+	if need <= cap(s) {
+		return s
+	}
+	t := make([]float64, len(s), need+need/32+1)
+	copy(t, s)
+	return t
+}
+
+// trim drops tiles that end at or before keepFrom, and, with
+// dropUnanswered, the oldest ones no series answered for.
 func (r *tileRun) trim(keepFrom time.Time) {
 	drop := int(keepFrom.Sub(r.first) / r.step)
+	if r.dropUnanswered {
+		drop = max(drop, r.unanswered())
+	}
 	if drop <= 0 {
 		return
 	}
@@ -81,18 +109,38 @@ func (r *tileRun) trim(keepFrom time.Time) {
 		return
 	}
 	for k, s := range r.vals {
-		s = s[drop:]
+		// Moved to the front of the slice, not sliced off it, so that the
+		// room of the tiles dropped takes the tiles appended next.
+		s = s[:copy(s, s[drop:])]
 		if !anyPresent(s) {
 			delete(r.vals, k) // the series vanished before the run starts
 			continue
 		}
-		if cap(s) > 2*len(s)+64 {
-			s = append([]float64(nil), s...)
+		if cap(s) > len(s)+len(s)/8+8 {
+			// Far more room than tiles: give the room back.
+			s = slices.Clone(s)
 		}
 		r.vals[k] = s
 	}
 	r.first = r.first.Add(time.Duration(drop) * r.step)
 	r.count -= drop
+}
+
+// unanswered counts the oldest tiles no series answered for; 0 when no
+// series answered any.
+func (r *tileRun) unanswered() int {
+	n := r.count
+	for _, s := range r.vals {
+		if i := slices.IndexFunc(s[:min(n, len(s))], answered); i >= 0 {
+			if n = i; n == 0 {
+				break
+			}
+		}
+	}
+	if n == r.count {
+		return 0
+	}
+	return n
 }
 
 // sum adds the increases of a series over [from, to): whole tiles, and the
@@ -128,6 +176,9 @@ func (r *tileRun) sum(key string, from, to time.Time) (total float64, present bo
 	return total, present
 }
 
+// answered says whether a tile was answered.
+func answered(v float64) bool { return !math.IsNaN(v) }
+
 // anyPresent says whether any tile of a series was answered.
 func anyPresent(s []float64) bool {
 	for _, v := range s {
@@ -161,7 +212,9 @@ type tiles struct {
 }
 
 func newTiles(fine, coarse time.Duration) *tiles {
-	return &tiles{fine: newTileRun(fine), coarse: newTileRun(coarse), tails: map[tailKey]*tailTile{}}
+	t := &tiles{fine: newTileRun(fine), coarse: newTileRun(coarse), tails: map[tailKey]*tailTile{}}
+	t.coarse.dropUnanswered = true
+	return t
 }
 
 // rollUp turns every complete coarse step of fine tiles after the newest

@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"runtime"
@@ -53,6 +54,10 @@ type Result struct {
 	PeakRSS   int64 `json:"peak_rss_bytes"`
 	RSS       int64 `json:"rss_bytes"`
 	HeapInuse int64 `json:"heap_inuse_bytes"`
+	// MemoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT) the
+	// run had, 0 for none: with one, the heap is collected before it
+	// doubles, and the RSS figures are not those of a run without.
+	MemoryLimit int64 `json:"memory_limit_bytes"`
 	// Restart is the first cycle of a new evaluator that read the tile
 	// state the last one wrote, as a restarted daemon does, after being
 	// down for two cycles; its Wall includes reading the state, of
@@ -101,6 +106,9 @@ func run(url, dir string, at time.Time, cycles, check int, step time.Duration) (
 		return nil, fmt.Errorf("load %s: %s (and %d more)", dir, diags[0], len(diags)-1)
 	}
 	res := &Result{SLOs: len(set.SLOs), Load: time.Since(began)}
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		res.MemoryLimit = limit
+	}
 	sq := statsquery.New(url)
 	p := promCPU{url: url}
 	ev := burnrate.NewEvaluator(burnrate.Options{AnswerBeforeTiles: true})
