@@ -27,6 +27,10 @@ func (e *Evaluator) updateTiles(ctx context.Context, q Querier, src *source, t *
 			if err := e.fillRange(ctx, q, src, t.coarse, coarseStart, coarseEnd, 0); err != nil {
 				return err
 			}
+			// Before the fine tiles are read: a history shorter than
+			// the longest window leaves the oldest coarse tiles
+			// unanswered, and their room is given back now.
+			t.coarse.trim(fineEnd.Add(-longest - 2*coarse))
 		}
 		// Fine tiles start at a coarse boundary, so that rolling up fine
 		// tiles into coarse ones continues the coarse run.
@@ -189,8 +193,8 @@ func (r *tileRun) appendAnswer(src *source, m model.Matrix, first time.Time, n i
 }
 
 // reserve makes the key slices the run creates or grows from now on hold n
-// more tiles without growing again.
-func (r *tileRun) reserve(n int) { r.capacity = r.count + n }
+// more tiles, and the one appended after them, without growing again.
+func (r *tileRun) reserve(n int) { r.capacity = r.count + n + 1 }
 
 // grow returns s with n NaN tiles appended, in a slice of at least the
 // reserved capacity.
