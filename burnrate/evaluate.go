@@ -375,7 +375,7 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 	// The tiles' keys and the head's are the same for every window: listed
 	// once, and only a tail's own keys added to them.
 	keys, known := unionKeys(t, head)
-	for _, w := range windows {
+	for i, w := range windows {
 		from := at.Add(-w)
 		step := e.opts.FineTile
 		if from.Before(t.fine.first) {
@@ -385,7 +385,12 @@ func (e *Evaluator) windowsFromTiles(ctx context.Context, q Querier, src *source
 		if boundary.Before(from) {
 			boundary = boundary.Add(step)
 		}
-		tail, err := e.tail(ctx, q, src, t, recent, from, boundary, step, at, warm)
+		// The windows' tails enter new tiles at once; each reads ahead
+		// to its own grid (recent_tiles.go), so that they read at
+		// different cycles, and none in the cycle coarse tails enter new
+		// tiles.
+		phase := time.Duration(2*(i%tailPhases)+1) * (tailReadAhead / (2 * tailPhases))
+		tail, err := e.tail(ctx, q, src, t, recent, from, boundary, step, at, warm, phase)
 		if err != nil {
 			return err
 		}

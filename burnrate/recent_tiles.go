@@ -26,8 +26,15 @@ import (
 
 // tailReadAhead is how far past a fine tile a raw read of it goes: six
 // 5-minute tiles read at once read 40 minutes of samples for 30 minutes
-// of tails, where reading them one at a time reads 90.
-const tailReadAhead = 30 * time.Minute
+// of tails, where reading them one at a time reads 90. A read ends on a
+// grid of that length shifted by the window's phase, one of tailPhases:
+// the tails of a source's windows (2h, 6h, 1d) enter new fine tiles in
+// the same cycle, and reading all of them then made that cycle the
+// slowest of the hour by far.
+const (
+	tailReadAhead = 30 * time.Minute
+	tailPhases    = 3
+)
 
 // sampleReader reads raw samples (RawQuerier.QuerySamples).
 type sampleReader interface {
@@ -112,14 +119,14 @@ func (s *recentSeries) prepend(ps []model.SamplePair) {
 }
 
 // readTailTilesRaw reads the tile of length step from start, and the
-// settled tiles after it within tailReadAhead that the source has not read
-// yet, as raw samples, keeps each in the source's tails, and returns the
-// first.
-func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules RangeRules, src *source, t *tiles, start time.Time, step, sub time.Duration, at time.Time) (*tailTile, error) {
+// settled tiles after it up to the next point of the read-ahead grid
+// shifted by phase that the source has not read yet, as raw samples,
+// keeps each in the source's tails, and returns the first.
+func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules RangeRules, src *source, t *tiles, start time.Time, step, sub time.Duration, at time.Time, phase time.Duration) (*tailTile, error) {
 	count := 1
 	for ; count < int(tailReadAhead/step); count++ {
 		next := start.Add(time.Duration(count) * step)
-		if next.Add(step).After(at.Add(-e.opts.Settle)) {
+		if (next.UnixNano()-int64(phase))%int64(tailReadAhead) == 0 || next.Add(step).After(at.Add(-e.opts.Settle)) {
 			break
 		}
 		if have, ok := t.tails[tailKey{next.UnixNano(), step}]; ok && have.suffix != nil {

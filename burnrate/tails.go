@@ -63,8 +63,9 @@ type tailKey struct {
 // the cached tile when its steps answer it exactly, else with a query.
 // warm says the source kept tails from an earlier cycle: a tile no tail
 // fell in before is then read at once. With raw samples kept (recent), the
-// tile is read as raw samples (recent_tiles.go).
-func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, from, boundary time.Time, step time.Duration, at time.Time, warm bool) (map[string]float64, error) {
+// tile is read as raw samples (recent_tiles.go), ahead to the grid of its
+// phase.
+func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, recent *recentSamples, from, boundary time.Time, step time.Duration, at time.Time, warm bool, phase time.Duration) (map[string]float64, error) {
 	sub := e.opts.TailStep
 	start := boundary.Add(-step)
 	off := from.Sub(start)
@@ -92,7 +93,7 @@ func (e *Evaluator) tail(ctx context.Context, q Querier, src *source, t *tiles, 
 		used := tt.used
 		var err error
 		if sr, ok := q.(sampleReader); ok && recent != nil {
-			tt, err = e.readTailTilesRaw(ctx, sr, recent.rules, src, t, start, step, sub, at)
+			tt, err = e.readTailTilesRaw(ctx, sr, recent.rules, src, t, start, step, sub, at, phase)
 		} else {
 			tt, err = e.readTailTile(ctx, q, src, start, step, sub)
 		}
