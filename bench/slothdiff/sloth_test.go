@@ -31,11 +31,12 @@ const evalStep = 5 * time.Minute
 // compares each instant's page and ticket decisions with burnwatch's
 // evaluation, through prom.NewHTTP against the same Prometheus.
 //
-// For the Sloth spec itself burnwatch runs the same PromQL as Sloth's
-// recording rules (the SLI templates, filled in per window) and must agree
-// at every instant. For the same SLOs written as burnwatch span-metrics
-// SLIs it plans its own queries, increase() and tiles instead of rate(),
-// and may disagree only where a burn rate sits at its threshold.
+// For the Sloth spec itself burnwatch reads the events SLI's summed
+// counters as Sloth's templates write them: its short windows as
+// increase() (rate() × the window), its long ones from tiles of the same
+// counters, and must agree at every instant. For the same SLOs written as
+// burnwatch span-metrics SLIs it plans its own queries, and may disagree
+// only where a burn rate sits at its threshold.
 func TestPageAndTicketDecisionsEqualThoseOfSlothsRules(t *testing.T) {
 	ctx := context.Background()
 	end := time.Now().Add(-10 * time.Minute).Truncate(time.Minute)
@@ -78,7 +79,7 @@ func TestPageAndTicketDecisionsEqualThoseOfSlothsRules(t *testing.T) {
 		// maxShare bounds the share of decisions that may disagree.
 		maxShare float64
 	}{
-		{name: "The Sloth spec: the same PromQL agrees at every instant.", spec: "sloth.yml"},
+		{name: "The Sloth spec: its events SLI agrees at every instant.", spec: "sloth.yml"},
 		{name: "The same SLOs as span-metrics SLIs: disagreements only at a threshold.", spec: "native.yaml", nearThreshold: 0.03, maxShare: 0.02},
 	}
 	for _, tt := range tests {
