@@ -41,11 +41,10 @@ type sampleReader interface {
 	QuerySamples(ctx context.Context, selector string, d time.Duration, at time.Time) (model.Matrix, error)
 }
 
-// readRange adds the raw samples of a source's series over from to to,
-// oldest first, in reads of at most fullReadChunk. Where the engine's
-// ranges include their start, a sample on the boundary between two reads
-// comes in both, and is kept once.
-func (r *recentSamples) readRange(ctx context.Context, q sampleReader, src *source, from, to time.Time) error {
+// readChunks reads the raw samples of a source's series over from to to,
+// oldest first, in reads of at most fullReadChunk, and passes each stream
+// to use with the number of reads left, this one included.
+func readChunks(ctx context.Context, q sampleReader, src *source, from, to time.Time, use func(stream *model.SampleStream, left int)) error {
 	for from.Before(to) {
 		end := from.Add(fullReadChunk)
 		if end.After(to) {
@@ -57,32 +56,33 @@ func (r *recentSamples) readRange(ctx context.Context, q sampleReader, src *sour
 		}
 		left := int((to.Sub(from) + fullReadChunk - 1) / fullReadChunk)
 		for _, stream := range m {
-			r.add(src, stream, left)
+			use(stream, left)
 		}
 		from = end
 	}
 	return nil
 }
 
+// readRange adds the raw samples of a source's series over from to to.
+// Where the engine's ranges include their start, a sample on the boundary
+// between two reads comes in both, and is kept once.
+func (r *recentSamples) readRange(ctx context.Context, q sampleReader, src *source, from, to time.Time) error {
+	return readChunks(ctx, q, src, from, to, func(stream *model.SampleStream, left int) {
+		r.add(src, stream, left)
+	})
+}
+
 // readOlder reads the raw samples from from to to of the series in ids,
 // and puts each series' before those it holds.
 func (r *recentSamples) readOlder(ctx context.Context, q sampleReader, src *source, ids map[seriesID]bool, from, to time.Time) error {
 	older := map[seriesID][]model.SamplePair{}
-	for from.Before(to) {
-		end := from.Add(fullReadChunk)
-		if end.After(to) {
-			end = to
+	err := readChunks(ctx, q, src, from, to, func(stream *model.SampleStream, _ int) {
+		if id := (seriesID{stream.Metric.Fingerprint(), stream.Metric.FastFingerprint()}); ids[id] {
+			older[id] = append(older[id], stream.Values...)
 		}
-		m, err := q.QuerySamples(ctx, src.selector, end.Sub(from), end)
-		if err != nil {
-			return err
-		}
-		for _, stream := range m {
-			if id := (seriesID{stream.Metric.Fingerprint(), stream.Metric.FastFingerprint()}); ids[id] {
-				older[id] = append(older[id], stream.Values...)
-			}
-		}
-		from = end
+	})
+	if err != nil {
+		return err
 	}
 	for id, ps := range older {
 		r.series[id].prepend(ps)

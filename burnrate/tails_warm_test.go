@@ -31,13 +31,10 @@ func (d *diffCounter) Query(ctx context.Context, expr string, at time.Time) (mod
 	return d.RawQuerier.Query(ctx, expr, at)
 }
 
-// TestAWarmEvaluatorReadsANewTailTileInsteadOfQueryingTheTail steps an
-// evaluator every 30 s for 40 minutes over steady counters, so that the
-// tails of its 2h, 6h and 1d windows enter eight new 5-minute tiles each:
-// after its first two cycles it sends no difference query of its own, where
-// querying a tail the first time it enters a tile cost one per window and
-// source every 5 minutes.
-func TestAWarmEvaluatorReadsANewTailTileInsteadOfQueryingTheTail(t *testing.T) {
+// steadyDay is 28 hours of steady counters on the embedded engine, read
+// raw, and an SLO on them.
+func steadyDay(t *testing.T) (burnrate.RawQuerier, []*slo.SLO) {
+	t.Helper()
 	minutes := 28 * 60
 	var series strings.Builder
 	for _, status := range []string{"STATUS_CODE_UNSET", "STATUS_CODE_ERROR"} {
@@ -52,6 +49,17 @@ func TestAWarmEvaluatorReadsANewTailTileInsteadOfQueryingTheTail(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
+	return raw, set.SLOs
+}
+
+// TestAWarmEvaluatorReadsANewTailTileInsteadOfQueryingTheTail steps an
+// evaluator every 30 s for 40 minutes over steady counters, so that the
+// tails of its 2h, 6h and 1d windows enter eight new 5-minute tiles each:
+// after its first two cycles it sends no difference query of its own, where
+// querying a tail the first time it enters a tile cost one per window and
+// source every 5 minutes.
+func TestAWarmEvaluatorReadsANewTailTileInsteadOfQueryingTheTail(t *testing.T) {
+	raw, slos := steadyDay(t)
 	ctx := context.Background()
 	q := &diffCounter{RawQuerier: raw}
 	ev := burnrate.NewEvaluator(burnrate.Options{})
@@ -59,7 +67,7 @@ func TestAWarmEvaluatorReadsANewTailTileInsteadOfQueryingTheTail(t *testing.T) {
 	for at := start; !at.After(start.Add(40 * time.Minute)); at = at.Add(30 * time.Second) {
 		before := q.diffs.Load()
 		q.cycle = at
-		res := ev.Evaluate(ctx, q, set.SLOs, at)
+		res := ev.Evaluate(ctx, q, slos, at)
 		if res.QueryErrors > 0 {
 			t.Fatalf("at %s: %d queries failed", at.Sub(epoch), res.QueryErrors)
 		}
@@ -104,20 +112,7 @@ func (p *pastReads) QuerySamples(ctx context.Context, selector string, d time.Du
 // the first reads, each fine window reads its next tiles ahead to a grid
 // of its own, so that no cycle reads the tiles of two windows.
 func TestTheTailsOfASourcesWindowsReadTheirTilesAtDifferentCycles(t *testing.T) {
-	minutes := 28 * 60
-	var series strings.Builder
-	for _, status := range []string{"STATUS_CODE_UNSET", "STATUS_CODE_ERROR"} {
-		fmt.Fprintf(&series, "traces_span_metrics_calls_total{service_name=\"steady\",status_code=%q} %s\n", status, unsteadyCounter(minutes, 0, minutes, 10, nil))
-	}
-	eng := newEngine(t, series.String())
-	raw, ok := burnrate.Querier(eng).(burnrate.RawQuerier)
-	if !ok {
-		t.Fatal("the embedded engine reads no raw samples")
-	}
-	set, diags := slo.LoadBytes("spec.yaml", []byte("version: burnwatch/v1\nteam: checkout\nslos:\n  - name: availability\n    service: steady\n    objective: 99\n    sli:\n      errors:\n        metric: traces_span_metrics_calls_total{service_name=\"steady\"}\n"))
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
+	raw, slos := steadyDay(t)
 	ctx := context.Background()
 	q := &pastReads{RawQuerier: raw}
 	ev := burnrate.NewEvaluator(burnrate.Options{})
@@ -125,7 +120,7 @@ func TestTheTailsOfASourcesWindowsReadTheirTilesAtDifferentCycles(t *testing.T) 
 	cycles := 0
 	for at := start; !at.After(start.Add(75 * time.Minute)); at = at.Add(30 * time.Second) {
 		q.cycle, q.tilesOf = at, map[string]bool{}
-		if res := ev.Evaluate(ctx, q, set.SLOs, at); res.QueryErrors > 0 {
+		if res := ev.Evaluate(ctx, q, slos, at); res.QueryErrors > 0 {
 			t.Fatalf("at %s: %d queries failed", at.Sub(epoch), res.QueryErrors)
 		}
 		if len(q.tilesOf) > 0 {
