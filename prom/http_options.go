@@ -42,7 +42,8 @@ type HTTPOptions struct {
 	BearerTokenEnv string
 	// TLS configures certificate checks and client certificates for https.
 	TLS TLSOptions
-	// Logger receives query warnings and retries. Default slog.Default().
+	// Logger receives query warnings, retries, and whether raw samples can
+	// be read (RangeRules). Default slog.Default().
 	Logger *slog.Logger
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,7 +52,7 @@ func (h *HTTP) QuerySamples(ctx context.Context, selector string, d time.Duratio
 // known here. An answer is kept; a failure is asked again after
 // versionRetry.
 func (h *HTTP) RangeRules(ctx context.Context) (burnrate.RangeRules, error) {
-	return h.rules.get(ctx, h.fetchRules)
+	return h.rules.get(ctx, h.fetchRules, h.opts.Logger)
 }
 
 // versionRetry is how long a failed version check is kept before the next.
@@ -65,12 +66,24 @@ type engineVersion struct {
 	checked time.Time
 }
 
-func (v *engineVersion) get(ctx context.Context, fetch func(context.Context) (burnrate.RangeRules, error)) (burnrate.RangeRules, error) {
+// get returns the cached rules, checking them again when there are none
+// yet or the last check failed long enough ago. A check that fails where
+// the one before it did not, or for another reason, is logged: the short
+// windows are then queried with increase() every cycle, which costs the
+// server more, and the operator should know why.
+func (v *engineVersion) get(ctx context.Context, fetch func(context.Context) (burnrate.RangeRules, error), log *slog.Logger) (burnrate.RangeRules, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.checked.IsZero() || (v.err != nil && time.Since(v.checked) > versionRetry) {
+		before := v.err
 		v.rules, v.err = fetch(ctx)
 		v.checked = time.Now()
+		switch {
+		case v.err != nil && (before == nil || before.Error() != v.err.Error()):
+			log.Info("raw samples are not read: short windows are queried with increase() every cycle", "reason", v.err.Error())
+		case v.err == nil && before != nil:
+			log.Info("raw samples are read again", "after", before.Error())
+		}
 	}
 	return v.rules, v.err
 }
