@@ -202,6 +202,11 @@ func recentSeriesUnderTest() []scrapedSeries {
 		// Sampled further apart than the lookback.
 		{calls("sparse", "GET", "STATUS_CODE_UNSET"), 10 * m, 0, 0, end, 900, nil},
 		{calls("sparse", "GET", "STATUS_CODE_ERROR"), 7 * m, 0, 0, end, 9, map[int]string{20: "reset"}},
+		// Further apart than a lookback and a fine tile: a coarse tail's
+		// last sample before a step may be older than the tile's start
+		// by more than that.
+		{calls("sparser", "GET", "STATUS_CODE_UNSET"), 20 * m, 0, 0, end, 1500, nil},
+		{calls("sparser", "GET", "STATUS_CODE_ERROR"), 25 * m, 0, 0, end, 12, nil},
 		// Ingested late: a scrape's timestamp is when it started.
 		{calls("late", "GET", "STATUS_CODE_UNSET"), m, 20 * time.Second, 0, end, 70, nil},
 		{calls("late", "GET", "STATUS_CODE_ERROR"), m, 50 * time.Second, 0, end, 4, map[int]string{115: "reset"}},

@@ -149,7 +149,10 @@ func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules 
 	// for a series' last sample. A series whose first sample read comes
 	// after the tile's first step (a new series, or one sampled further
 	// apart than a lookback) may have an older one within that reach:
-	// those are read back to it.
+	// those are read back to it. Every other series has a sample at or
+	// before each step's start among those read, so that every step of
+	// every tile is answered from what was read. (A fine tile's reach,
+	// a tile and a lookback, is what was read.)
 	if reach := start.Add(-step - lookback); reach.Before(known) {
 		after, last := start.Add(sub).UnixMilli(), end.UnixMilli()
 		ids := map[seriesID]bool{}
@@ -162,12 +165,11 @@ func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules 
 			if err := r.readOlder(ctx, q, src, ids, reach, known); err != nil {
 				return nil, err
 			}
-			known = reach
 		}
 	}
 	var first *tailTile
 	for k := range count {
-		tt, err := r.tailTile(src, start.Add(time.Duration(k)*step), step, sub, known)
+		tt, err := r.tailTile(src, start.Add(time.Duration(k)*step), step, sub)
 		if err != nil {
 			return nil, err
 		}
@@ -188,25 +190,17 @@ func (e *Evaluator) readTailTilesRaw(ctx context.Context, q sampleReader, rules 
 
 // tailTile computes, for each step j of the tile of length step from
 // start, diffQuery's answer over [start + j·sub, start + step] summed by
-// key, from raw samples read from known on. A series with no sample
-// between known and the step's start, and one after it, may have an older
-// last sample within diffQuery's reach: the steps where that is so are not
-// answered (cleanFrom).
-func (r *recentSamples) tailTile(src *source, start time.Time, step, sub time.Duration, known time.Time) (*tailTile, error) {
+// key, from raw samples that reach back as far as that query does for
+// every series that has any in the tile (readTailTilesRaw).
+func (r *recentSamples) tailTile(src *source, start time.Time, step, sub time.Duration) (*tailTile, error) {
 	n := int(step / sub)
 	end := start.Add(step).UnixMilli()
 	tt := &tailTile{start: start, step: step, sub: sub, suffix: map[string][]float64{}}
 	for _, s := range r.series {
 		var vals []float64
-		sampled := s.search(end+1) > 0
 		for j := 1; j < n; j++ {
 			from := start.Add(time.Duration(j) * sub).UnixMilli()
-			reach := end - from + lookback.Milliseconds()
-			if from-reach < known.UnixMilli() && sampled && s.search(from+1) == 0 {
-				tt.cleanFrom = max(tt.cleanFrom, j+1)
-				continue
-			}
-			v, ok := r.seriesDiff(s, from, end, reach)
+			v, ok := r.seriesDiff(s, from, end, end-from+lookback.Milliseconds())
 			if !ok {
 				continue
 			}
