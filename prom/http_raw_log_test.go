@@ -7,28 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/burnwatch/burnwatch/internal/logtest"
 	"github.com/burnwatch/burnwatch/prom"
 )
-
-// records keeps the log records a logger was given.
-type records struct {
-	mu   sync.Mutex
-	list []slog.Record
-}
-
-func (r *records) Enabled(context.Context, slog.Level) bool { return true }
-func (r *records) Handle(_ context.Context, rec slog.Record) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.list = append(r.list, rec)
-	return nil
-}
-func (r *records) WithAttrs([]slog.Attr) slog.Handler { return r }
-func (r *records) WithGroup(string) slog.Handler      { return r }
 
 // TestAServerWithoutKnownRangeRulesIsLoggedOnce: reading raw samples needs
 // the engine's range rules; where the server does not tell them (Mimir
@@ -48,7 +32,7 @@ func TestAServerWithoutKnownRangeRulesIsLoggedOnce(t *testing.T) {
 				fmt.Fprintf(w, `{"status":"success","data":%s}`, tc.build)
 			}))
 			defer srv.Close()
-			rec := &records{}
+			rec := &logtest.Recorder{}
 			q, err := prom.NewHTTP(prom.HTTPOptions{URL: srv.URL, Timeout: 5 * time.Second, Logger: slog.New(rec)})
 			if err != nil {
 				t.Fatal(err)
@@ -56,17 +40,12 @@ func TestAServerWithoutKnownRangeRulesIsLoggedOnce(t *testing.T) {
 			for range 3 {
 				q.RangeRules(context.Background())
 			}
-			if len(rec.list) != tc.logs {
-				t.Fatalf("%d log records, want %d: %v", len(rec.list), tc.logs, rec.list)
+			logged := rec.Records()
+			if len(logged) != tc.logs {
+				t.Fatalf("%d log records, want %d: %v", len(logged), tc.logs, logged)
 			}
-			for _, r := range rec.list {
-				var reason string
-				r.Attrs(func(a slog.Attr) bool {
-					if a.Key == "reason" {
-						reason = a.Value.String()
-					}
-					return true
-				})
+			for _, r := range logged {
+				reason, _ := logtest.Attr(r, "reason")
 				if r.Level != slog.LevelInfo || !strings.Contains(r.Message, "increase()") || !strings.Contains(reason, "Mimir") {
 					t.Errorf("logged %s %q (reason %q), want an info saying the short windows are queried with increase(), and why", r.Level, r.Message, reason)
 				}

@@ -6,44 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/burnwatch/burnwatch/alerting/pgstore"
+	"github.com/burnwatch/burnwatch/internal/logtest"
 	"github.com/burnwatch/burnwatch/internal/pgtest"
 )
-
-// logRecorder is a slog.Handler that keeps every record.
-type logRecorder struct {
-	mu      sync.Mutex
-	records []slog.Record
-}
-
-func (h *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-
-func (h *logRecorder) Handle(_ context.Context, r slog.Record) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.records = append(h.records, r.Clone())
-	return nil
-}
-
-func (h *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *logRecorder) WithGroup(string) slog.Handler      { return h }
-
-// at lists the messages logged at level.
-func (h *logRecorder) at(level slog.Level) []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var out []string
-	for _, r := range h.records {
-		if r.Level == level {
-			out = append(out, r.Message)
-		}
-	}
-	return out
-}
 
 // leaseLease is the lease of the replicas whose logs are checked: polls
 // every third of it.
@@ -72,10 +41,10 @@ func execSQL(t *testing.T, dsn, query string) {
 }
 
 // waitForRecord waits until rec holds a record at level.
-func waitForRecord(t *testing.T, rec *logRecorder, level slog.Level, within time.Duration) {
+func waitForRecord(t *testing.T, rec *logtest.Recorder, level slog.Level, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
-	for len(rec.at(level)) == 0 {
+	for len(rec.At(level)) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("nothing logged at %s within %s", level, within)
 		}
@@ -89,15 +58,15 @@ func TestLeasePollsLogAtTheLevelOfWhatHappened(t *testing.T) {
 		name string
 		// run drives the replica "a", whose log rec holds, on the
 		// database dsn.
-		run func(t *testing.T, dsn string, rec *logRecorder)
+		run func(t *testing.T, dsn string, rec *logtest.Recorder)
 		// want lists, per level, what the messages at it must say; a
 		// level not listed must have no record.
 		want map[slog.Level][]string
 	}{
 		{
 			name: "a replica that is not the leader logs nothing",
-			run: func(t *testing.T, dsn string, rec *logRecorder) {
-				other := openLogged(t, dsn, "replica-b", &logRecorder{})
+			run: func(t *testing.T, dsn string, rec *logtest.Recorder) {
+				other := openLogged(t, dsn, "replica-b", &logtest.Recorder{})
 				receive(t, leading(t, other), 2*time.Second)
 				a := openLogged(t, dsn, "replica-a", rec)
 				leading(t, a)
@@ -107,7 +76,7 @@ func TestLeasePollsLogAtTheLevelOfWhatHappened(t *testing.T) {
 		},
 		{
 			name: "one failed poll that is retried is a warning",
-			run: func(t *testing.T, dsn string, rec *logRecorder) {
+			run: func(t *testing.T, dsn string, rec *logtest.Recorder) {
 				a := openLogged(t, dsn, "replica-a", rec)
 				changes := leading(t, a)
 				receive(t, changes, 2*time.Second)
@@ -128,7 +97,7 @@ func TestLeasePollsLogAtTheLevelOfWhatHappened(t *testing.T) {
 		},
 		{
 			name: "polls failing past the lease are an error, the first ones warnings",
-			run: func(t *testing.T, dsn string, rec *logRecorder) {
+			run: func(t *testing.T, dsn string, rec *logtest.Recorder) {
 				a := openLogged(t, dsn, "replica-a", rec)
 				changes := leading(t, a)
 				receive(t, changes, 2*time.Second)
@@ -150,7 +119,7 @@ func TestLeasePollsLogAtTheLevelOfWhatHappened(t *testing.T) {
 		},
 		{
 			name: "a leader another replica took over from logs the change at info",
-			run: func(t *testing.T, dsn string, rec *logRecorder) {
+			run: func(t *testing.T, dsn string, rec *logtest.Recorder) {
 				a := openLogged(t, dsn, "replica-a", rec)
 				changes := leading(t, a)
 				receive(t, changes, 2*time.Second)
@@ -166,10 +135,10 @@ func TestLeasePollsLogAtTheLevelOfWhatHappened(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &logRecorder{}
+			rec := &logtest.Recorder{}
 			tt.run(t, pg.NewDatabase(t), rec)
 			for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
-				got, want := rec.at(level), tt.want[level]
+				got, want := rec.At(level), tt.want[level]
 				if !matches(got, want) {
 					t.Errorf("at %s logged %q, want %s", level, got, describe(want))
 				}
@@ -201,7 +170,7 @@ func describe(want []string) string {
 	return fmt.Sprintf("messages saying %q in order", want)
 }
 
-func openLogged(t *testing.T, dsn, holder string, rec *logRecorder) *pgstore.Store {
+func openLogged(t *testing.T, dsn, holder string, rec *logtest.Recorder) *pgstore.Store {
 	t.Helper()
 	s, err := pgstore.Open(context.Background(), pgstore.Options{DSN: dsn, Holder: holder, Lease: leaseLease,
 		Timeout: time.Second, Logger: slog.New(rec)})
